@@ -1,0 +1,79 @@
+/** Process instance commands: create, cancel, set variables. Each runs inside one write-lane command. */
+import { EngineError, notFound } from "../errors.js";
+import type { DeployedProcess } from "../definitions.js";
+import type { Execution } from "../runtime/execution.js";
+import { elementRecord } from "../shared/records.js";
+import { behaviorOf } from "../behaviors/index.js";
+import { checkVariables } from "./validate.js";
+
+export interface CreateInstanceRequest {
+  processDefinitionKey?: number;
+  bpmnProcessId?: string;
+  /** A specific version of `bpmnProcessId`; latest when omitted. */
+  version?: number;
+  variables?: Record<string, unknown>;
+}
+
+export interface CreatedInstance {
+  processInstanceKey: number;
+  processDefinitionKey: number;
+  bpmnProcessId: string;
+  version: number;
+  tenantId: string;
+}
+
+export function resolveDefinition(rt: Execution, request: CreateInstanceRequest): DeployedProcess {
+  const registry = rt.deps.definitions;
+  if (request.processDefinitionKey !== undefined) {
+    return registry.byKey(request.processDefinitionKey) ?? (() => { throw notFound("process definition", request.processDefinitionKey!); })();
+  }
+  if (!request.bpmnProcessId) throw new EngineError("INVALID_ARGUMENT", "Expected a processDefinitionKey or a bpmnProcessId, but found neither");
+  const found = request.version !== undefined && request.version !== -1 ? registry.version(request.bpmnProcessId, request.version) : registry.latest(request.bpmnProcessId);
+  if (!found) {
+    throw new EngineError("NOT_FOUND", `Expected to find a deployed process with id '${request.bpmnProcessId}'${request.version !== undefined && request.version !== -1 ? ` and version ${request.version}` : ""}, but none was found`);
+  }
+  return found;
+}
+
+export function createInstance(rt: Execution, request: CreateInstanceRequest): CreatedInstance {
+  const variables = checkVariables(request.variables);
+  const definition = resolveDefinition(rt, request);
+  const key = rt.nextKey();
+  const context = rt.newInstance({
+    key, processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, state: "ACTIVE",
+    startDate: rt.now, endDate: null, parentProcessInstanceKey: null, parentElementInstanceKey: null, tenantId: "<default>",
+  });
+  rt.record(key, elementRecord(context.root, { bpmnProcessId: definition.bpmnProcessId, version: definition.version, processDefinitionKey: definition.key }));
+  for (const [name, value] of Object.entries(variables)) context.variables.setLocal(key, name, value);
+  behaviorOf(context.root.node).activate(rt, context, context.root);
+  rt.drain();
+  return { processInstanceKey: key, processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, tenantId: "<default>" };
+}
+
+export function cancelInstance(rt: Execution, processInstanceKey: number): void {
+  const context = rt.instance(processInstanceKey);
+  rt.cancelProcess(context);
+  rt.drain();
+}
+
+/**
+ * Sets variables on a scope: the process instance or a live element instance. `local` sets them on
+ * that scope only; otherwise they propagate upwards like job completion variables.
+ */
+export function setVariables(rt: Execution, scopeKey: number, variables: Record<string, unknown>, local: boolean): void {
+  checkVariables(variables);
+  const pi = rt.store.processInstance(scopeKey);
+  const processInstanceKey = pi ? pi.key : rt.store.elementInstance(scopeKey)?.processInstanceKey;
+  if (processInstanceKey === undefined) throw notFound("element instance", scopeKey);
+  const context = rt.instance(processInstanceKey);
+  const scope = context.element(scopeKey);
+  if (!scope || context.pi.state !== "ACTIVE") {
+    throw new EngineError("INVALID_STATE", `Expected element instance '${scopeKey}' to be active, but its process instance is ${context.pi.state}`);
+  }
+  const chain = context.scopeChain(scope);
+  for (const [name, value] of Object.entries(variables)) {
+    if (local) context.variables.setLocal(scopeKey, name, value);
+    else context.variables.propagate(chain, name, value);
+  }
+  rt.drain();
+}

@@ -1,0 +1,42 @@
+/** Compiled process definitions, by key and by BPMN process id (latest version). */
+import type { ExecutableProcess } from "./model/types.js";
+import type { ProcessDefinitionRow } from "./state.js";
+
+export interface DeployedProcess {
+  readonly key: number;
+  readonly bpmnProcessId: string;
+  readonly version: number;
+  readonly versionTag: string | null;
+  readonly resourceName: string;
+  readonly process: ExecutableProcess;
+}
+
+export class DefinitionRegistry {
+  private readonly byKeyMap = new Map<number, DeployedProcess>();
+  private readonly latestMap = new Map<string, DeployedProcess>();
+
+  add(row: Pick<ProcessDefinitionRow, "key" | "bpmnProcessId" | "version" | "versionTag" | "resourceName">, process: ExecutableProcess): DeployedProcess {
+    const deployed: DeployedProcess = { key: row.key, bpmnProcessId: row.bpmnProcessId, version: row.version, versionTag: row.versionTag, resourceName: row.resourceName, process };
+    this.byKeyMap.set(row.key, deployed);
+    const latest = this.latestMap.get(row.bpmnProcessId);
+    if (!latest || latest.version < row.version) this.latestMap.set(row.bpmnProcessId, deployed);
+    return deployed;
+  }
+
+  byKey(key: number): DeployedProcess | undefined {
+    return this.byKeyMap.get(key);
+  }
+
+  latest(bpmnProcessId: string): DeployedProcess | undefined {
+    return this.latestMap.get(bpmnProcessId);
+  }
+
+  version(bpmnProcessId: string, version: number): DeployedProcess | undefined {
+    for (const d of this.byKeyMap.values()) if (d.bpmnProcessId === bpmnProcessId && d.version === version) return d;
+    return undefined;
+  }
+
+  all(): DeployedProcess[] {
+    return [...this.byKeyMap.values()];
+  }
+}

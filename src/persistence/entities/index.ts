@@ -1,0 +1,30 @@
+export { DeploymentEntity } from "./deployment.js";
+export { ProcessDefinitionEntity } from "./process-definition.js";
+export { FormEntity } from "./form.js";
+export { ProcessInstanceEntity } from "./process-instance.js";
+export { ElementInstanceEntity } from "./element-instance.js";
+export { VariableEntity } from "./variable.js";
+export { JoinTokenEntity } from "./join-token.js";
+export { JobEntity } from "./job.js";
+export { UserTaskEntity } from "./user-task.js";
+export { IncidentEntity } from "./incident.js";
+export { HistoryEntity } from "./history.js";
+export { EngineMetaEntity } from "./engine-meta.js";
+
+import { DeploymentEntity } from "./deployment.js";
+import { ProcessDefinitionEntity } from "./process-definition.js";
+import { FormEntity } from "./form.js";
+import { ProcessInstanceEntity } from "./process-instance.js";
+import { ElementInstanceEntity } from "./element-instance.js";
+import { VariableEntity } from "./variable.js";
+import { JoinTokenEntity } from "./join-token.js";
+import { JobEntity } from "./job.js";
+import { UserTaskEntity } from "./user-task.js";
+import { IncidentEntity } from "./incident.js";
+import { HistoryEntity } from "./history.js";
+import { EngineMetaEntity } from "./engine-meta.js";
+
+export const ENTITIES = [
+  DeploymentEntity, ProcessDefinitionEntity, FormEntity, ProcessInstanceEntity, ElementInstanceEntity, VariableEntity,
+  JoinTokenEntity, JobEntity, UserTaskEntity, IncidentEntity, HistoryEntity, EngineMetaEntity,
+];
