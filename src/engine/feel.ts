@@ -4,7 +4,7 @@
  * compiled into a small evaluator; plain variable paths and literals take a fast path that skips
  * the FEEL parser (which costs ~80 µs per call).
  */
-import { evaluate as feelEvaluate } from "feelin";
+import { dateAndTime, evaluate as feelEvaluate } from "feelin";
 
 export type FeelContext = Record<string, unknown>;
 
@@ -14,7 +14,8 @@ export interface Expression {
   /** Source text as written in the model, including a leading `=` when there was one. */
   readonly source: string;
   readonly isStatic: boolean;
-  evaluate(context: FeelContext): EvalResult;
+  /** `now` (epoch ms) is the engine clock, which FEEL's now() and today() follow. */
+  evaluate(context: FeelContext, now?: number): EvalResult;
 }
 
 const KEYWORDS = new Set(["true", "false", "null", "not", "and", "or", "if", "then", "else", "for", "in", "return", "some", "every", "satisfies", "between", "instance", "of", "function"]);
@@ -74,10 +75,14 @@ class PathExpression implements Expression {
 
 class FeelExpression implements Expression {
   readonly isStatic = false;
-  constructor(readonly source: string, private readonly body: string) {}
-  evaluate(context: FeelContext): EvalResult {
+  private readonly usesClock: boolean;
+  constructor(readonly source: string, private readonly body: string) {
+    this.usesClock = /\b(now|today)\s*\(/.test(body);
+  }
+  evaluate(context: FeelContext, now?: number): EvalResult {
     try {
-      const { value, warnings } = feelEvaluate(this.body, context);
+      const scope = this.usesClock && now !== undefined ? { ...context, ...clockFunctions(now) } : context;
+      const { value, warnings } = feelEvaluate(this.body, scope);
       const missing = warnings.find((w) => w.type === "NO_VARIABLE_FOUND");
       const failure = warnings.find((w) => w.type === "NO_FUNCTION_FOUND" || w.type === "FUNCTION_INVOCATION_FAILURE");
       if (failure) return { ok: false, message: `failed to evaluate expression '${this.body}': ${failure.message}` };
@@ -88,6 +93,15 @@ class FeelExpression implements Expression {
       return { ok: false, message: `failed to evaluate expression '${this.body}': ${(error as Error).message}` };
     }
   }
+}
+
+/** FEEL's now() and today() bound to the engine clock (context functions shadow the built-ins). */
+function clockFunctions(now: number): FeelContext {
+  const iso = new Date(now).toISOString();
+  return {
+    now: () => dateAndTime(iso.replace(/\.\d{3}Z$/, "Z")),
+    today: () => feelEvaluate(`date("${iso.slice(0, 10)}")`, {}).value,
+  };
 }
 
 /** Returns a syntax error message for a FEEL body, or null when it parses. */
@@ -139,9 +153,9 @@ export class FeelSyntaxError extends Error {
 }
 
 /** Evaluates an arbitrary expression once (the API's expression evaluation). */
-export function evaluateOnce(source: string, context: FeelContext): EvalResult {
+export function evaluateOnce(source: string, context: FeelContext, now?: number): EvalResult {
   try {
-    return compileExpression(source).evaluate(context);
+    return compileExpression(source).evaluate(context, now);
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }

@@ -160,7 +160,7 @@ export class Execution {
     const results: Array<[string, unknown]> = [];
     const locals: Record<string, unknown> = {};
     for (const mapping of element.node.inputs) {
-      const result = mapping.source.evaluate({ ...evalContext, ...locals });
+      const result = mapping.source.evaluate({ ...evalContext, ...locals }, this.now);
       const failure = mappingFailure(result, mapping.source);
       if (failure) {
         this.raiseIncident(context, element, "IO_MAPPING_ERROR", failure);
@@ -209,7 +209,7 @@ export class Execution {
     const evalContext = context.context(element);
     const results: Array<[string[], unknown]> = [];
     for (const mapping of element.node.outputs) {
-      const result = mapping.source.evaluate(evalContext);
+      const result = mapping.source.evaluate(evalContext, this.now);
       const failure = mappingFailure(result, mapping.source);
       if (failure) {
         this.raiseIncident(context, element, "IO_MAPPING_ERROR", failure);
@@ -345,7 +345,7 @@ export class Execution {
 
   evaluate(context: InstanceContext, element: RuntimeElement, expression: Expression): EvalResult {
     if (expression.isStatic) return expression.evaluate({});
-    return expression.evaluate(context.context(element));
+    return expression.evaluate(context.context(element), this.now);
   }
 
   raiseIncident(context: InstanceContext, element: RuntimeElement, errorType: IncidentErrorType, errorMessage: string, jobKey: number | null = null): void {

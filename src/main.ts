@@ -1,0 +1,62 @@
+/**
+ * Composition root: config → database → engine → demo models → HTTP. The only module that knows
+ * every other one.
+ */
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Server } from "node:http";
+import { createApp } from "./api/app.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { Engine } from "./engine/engine.js";
+import { openDatabase } from "./persistence/data-source.js";
+
+/** Deploys every .bpmn and .form file of a folder as one deployment (unchanged files are no-ops). */
+export async function deployFolder(engine: Engine, dir: string) {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => /\.(bpmn|form)$/i.test(n)).sort();
+  } catch {
+    return undefined;
+  }
+  if (names.length === 0) return undefined;
+  return engine.deploy(names.map((name) => ({ name, content: readFileSync(path.join(dir, name)) })));
+}
+
+export async function startServer(config: Config, log: (message: string) => void = console.log) {
+  mkdirSync(config.dataDir, { recursive: true });
+  const { dataSource, db } = await openDatabase({ path: config.databasePath, synchronous: config.synchronous });
+  const engine = await new Engine({ db, schedulerInterval: config.schedulerInterval }).start();
+  const deployment = await deployFolder(engine, config.processesDir);
+  if (deployment) {
+    for (const p of deployment.processes) log(`process ${p.bpmnProcessId} v${p.version}${p.duplicate ? " (unchanged)" : " deployed"} from ${p.resourceName}`);
+  }
+  const app = createApp({ engine, log: console.error });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  log(`Dossier listening on http://${config.host}:${port} (data in ${config.dataDir}, synchronous=${config.synchronous})`);
+  const stop = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await engine.stop();
+    await dataSource.destroy();
+  };
+  return { engine, server, port, stop };
+}
+
+const isEntryPoint = process.argv[1] !== undefined && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;
+if (isEntryPoint) {
+  try {
+    const running = await startServer(loadConfig());
+    const shutdown = (signal: string) => {
+      console.log(`${signal} received, stopping`);
+      running.stop().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once("SIGINT", () => shutdown("SIGINT"));
+    process.once("SIGTERM", () => shutdown("SIGTERM"));
+  } catch (error) {
+    console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : error);
+    process.exit(1);
+  }
+}
