@@ -65,7 +65,13 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 /** Parses and validates every resource; throws one error listing all problems. */
 export async function prepareDeployment(resources: DeployResource[]): Promise<PreparedDeployment> {
-  if (resources.length === 0) throw new EngineError("INVALID_ARGUMENT", "Expected at least one resource to deploy, but found none");
+  if (!Array.isArray(resources) || resources.length === 0) throw new EngineError("INVALID_ARGUMENT", "Expected at least one resource to deploy, but found none");
+  resources.forEach((resource, i) => {
+    const name = (resource as Partial<DeployResource> | undefined)?.name;
+    const content = (resource as Partial<DeployResource> | undefined)?.content;
+    if (typeof name !== "string" || name === "") throw new EngineError("INVALID_ARGUMENT", `Expected resource #${i + 1} to have a file name, but found none`);
+    if (typeof content !== "string" && !Buffer.isBuffer(content)) throw new EngineError("INVALID_ARGUMENT", `Expected resource '${name}' to have content (text or bytes), but found ${content === undefined ? "none" : typeof content}`);
+  });
   const problems: Problem[] = [];
   const prepared: PreparedDeployment = { processes: [], forms: [] };
   for (const resource of resources) {
@@ -95,8 +101,9 @@ export async function prepareDeployment(resources: DeployResource[]): Promise<Pr
     seen.set(p.compiled.bpmnProcessId, p.resourceName);
   }
   if (problems.length > 0) {
+    const bpmnProblem = problems.some((p) => p.resource !== undefined && /\.(bpmn|bpmn20\.xml|xml)$/i.test(p.resource));
     const summary = problems.map((p) => `${p.resource ?? ""}${p.elementId ? `#${p.elementId}` : ""}: ${p.message}`).join("\n");
-    throw new EngineError("INVALID_BPMN", `Deployment refused, ${problems.length} problem(s):\n${summary}`, problems);
+    throw new EngineError(bpmnProblem ? "INVALID_BPMN" : "INVALID_RESOURCE", `Deployment refused, ${problems.length} problem(s):\n${summary}`, problems);
   }
   return prepared;
 }

@@ -63,14 +63,18 @@ class PathExpression implements Expression {
   }
   evaluate(context: FeelContext): EvalResult {
     const [head, ...rest] = this.path as [string, ...string[]];
-    if (!Object.prototype.hasOwnProperty.call(context, head)) return { ok: true, value: null, missing: head };
+    if (!Object.hasOwn(context, head)) return { ok: true, value: null, missing: head };
     let current: unknown = context[head];
-    for (const part of rest) {
-      if (current === null || typeof current !== "object" || Array.isArray(current)) return { ok: true, value: null };
-      current = (current as Record<string, unknown>)[part] ?? null;
-    }
+    for (const part of rest) current = member(current, part);
     return { ok: true, value: current ?? null };
   }
+}
+
+/** FEEL path semantics: a context's own entry, projected over lists; anything else is null. */
+function member(value: unknown, name: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => member(item, name));
+  if (value === null || typeof value !== "object") return null;
+  return Object.hasOwn(value, name) ? ((value as Record<string, unknown>)[name] ?? null) : null;
 }
 
 class FeelExpression implements Expression {

@@ -27,7 +27,19 @@ export interface TestEngine {
   close(): Promise<void>;
 }
 
-export async function startTestEngine(options: { dir?: string; synchronous?: SynchronousMode; clock?: ControlledClock; schedulerInterval?: number } = {}): Promise<TestEngine> {
+interface TestEngineOptions {
+  dir?: string;
+  synchronous?: SynchronousMode;
+  clock?: ControlledClock;
+  schedulerInterval?: number;
+}
+
+export async function startTestEngine(options: TestEngineOptions = {}): Promise<TestEngine> {
+  return start(options, options.dir === undefined);
+}
+
+/** `ownsDir`: the harness made the temp directory, so close() removes it (also after restarts). */
+async function start(options: TestEngineOptions, ownsDir: boolean): Promise<TestEngine> {
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), "dossier-test-"));
   const dbPath = path.join(dir, "engine.sqlite");
   const clock = options.clock ?? new ControlledClock();
@@ -41,11 +53,11 @@ export async function startTestEngine(options: { dir?: string; synchronous?: Syn
     engine, clock, dataSource, dir, dbPath,
     async restart() {
       await shutdown();
-      return startTestEngine({ ...options, dir, clock });
+      return start({ ...options, dir, clock }, ownsDir);
     },
     async close() {
       await shutdown();
-      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

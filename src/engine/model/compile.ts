@@ -6,6 +6,7 @@
 import type { Problem } from "../errors.js";
 import { compileExpression, compileProperty, type Expression } from "../feel.js";
 import { computeUpstream } from "./graph.js";
+import { isIsoDateTime } from "../shared/dates.js";
 import type { ElementType, ExecutableProcess, FlowNode, Mapping, SequenceFlow, UserTaskDefinition } from "./types.js";
 
 const SUPPORTED: Record<string, ElementType> = {
@@ -61,6 +62,8 @@ class ProcessCompiler {
   private readonly elements = new Map<string, FlowNode>();
   private readonly flows = new Map<string, SequenceFlow>();
   private readonly formIds = new Set<string>();
+  /** Flows that carry a condition, even one that did not parse (reported once, not twice). */
+  private readonly conditioned = new Set<string>();
 
   constructor(private readonly resource: string, private readonly problems: Problem[]) {}
 
@@ -195,11 +198,12 @@ class ProcessCompiler {
       return;
     }
     const type = this.expr(node.id, "the job type", def.type);
-    const retriesSource = def.retries ?? "3";
-    const retries = this.expr(node.id, "the job retries", retriesSource);
-    if (retries?.isStatic && !/^\d+$/.test(retriesSource)) {
-      this.problem(node.id, `Expected the job retries of '${node.id}' to be a whole number, but found '${retriesSource}'`);
+    const retriesSource: string = def.retries ?? "3";
+    if (retriesSource.trim() === "" || (!retriesSource.startsWith("=") && !/^\d+$/.test(retriesSource))) {
+      this.problem(node.id, `Expected the job retries of '${node.id}' to be a whole number or a FEEL expression, but found '${retriesSource}'`);
+      return;
     }
+    const retries = this.expr(node.id, "the job retries", retriesSource);
     if (type && retries) node.job = { type, retries, headers: this.headers(element) };
   }
 
@@ -239,7 +243,7 @@ class ProcessCompiler {
     set("followUpDate", "the follow-up date", schedule?.followUpDate);
     set("priority", "the priority", priority?.priority);
     for (const [label, source] of [["due date", schedule?.dueDate], ["follow-up date", schedule?.followUpDate]] as const) {
-      if (source && !source.startsWith("=") && Number.isNaN(Date.parse(source))) {
+      if (source && !source.startsWith("=") && !isIsoDateTime(source)) {
         this.problem(id, `Expected the ${label} of '${id}' to be an ISO 8601 date-time, but found '${source}'`);
       }
     }
@@ -270,6 +274,7 @@ class ProcessCompiler {
       return;
     }
     const body = element.conditionExpression?.body as string | undefined;
+    if (body !== undefined && body.trim() !== "") this.conditioned.add(id);
     const condition = body !== undefined && body.trim() !== "" ? this.expr(id, "the condition", body.trim(), true) : undefined;
     const flow: SequenceFlow = { id, ...(element.name ? { name: element.name } : {}), source, target, ...(condition ? { condition } : {}) };
     source.outgoing.push(flow);
@@ -301,7 +306,7 @@ class ProcessCompiler {
     }
     if ((node.type === "EXCLUSIVE_GATEWAY" || node.type === "INCLUSIVE_GATEWAY") && node.outgoing.length > 1) {
       for (const flow of node.outgoing) {
-        if (!flow.condition && flow !== node.defaultFlow) {
+        if (!flow.condition && !this.conditioned.has(flow.id) && flow !== node.defaultFlow) {
           this.problem(flow.id, `Expected flow '${flow.id}' leaving gateway '${id}' to have a condition or to be the default flow, but it has neither`);
         }
       }

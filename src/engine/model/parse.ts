@@ -39,7 +39,8 @@ export function checkXmlShape(resource: string, xml: string): void {
   let count = 0;
   // Strip comments, CDATA and processing instructions, then walk the tags.
   const stripped = xml.replace(/<!--[\s\S]*?-->/g, "").replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "").replace(/<\?[\s\S]*?\?>/g, "");
-  const tag = /<(\/?)[A-Za-z_][^>]*?(\/?)>/g;
+  // Attribute values may contain '>' (e.g. source="=a > 2"): skip quoted strings inside a tag.
+  const tag = /<(\/?)[A-Za-z_](?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
   for (let m = tag.exec(stripped); m; m = tag.exec(stripped)) {
     if (m[1]) {
       depth--;
@@ -67,17 +68,22 @@ export async function parseBpmn(resource: string, content: Buffer | string): Pro
   try {
     result = await moddle.fromXML(xml, "bpmn:Definitions");
   } catch (error) {
-    throw invalid(resource, `Expected well-formed BPMN 2.0 XML, but the parser failed: ${firstLine((error as Error).message)}`);
+    const { message, line } = describeParserMessage((error as Error).message);
+    throw invalid(resource, `Expected well-formed BPMN 2.0 XML, but the parser failed: ${message}${line}`);
   }
   const problems: Problem[] = [];
-  for (const warning of result.warnings) {
+  for (const warning of result.warnings as Array<{ message: string; element?: { id?: string }; property?: string }>) {
     // Unknown attributes in foreign namespaces (modeler:, camunda: …) are harmless; everything else is not.
     if (/^unknown attribute/i.test(warning.message)) continue;
-    const nested = /nested error: (.+)/.exec(warning.message)?.[1]?.trim();
-    const line = /line: (\d+)/.exec(warning.message)?.[1];
-    const message = nested ?? firstLine(warning.message);
-    const id = /duplicate ID <([^>]+)>/.exec(message)?.[1] ?? /unresolved reference <([^>]+)>/.exec(message)?.[1];
-    problems.push({ resource, ...(id ? { elementId: id } : {}), message: explainWarning(message) + (line ? ` (line ${line})` : "") });
+    const { message, line } = describeParserMessage(warning.message);
+    const unresolved = /unresolved reference <([^>]+)>/.exec(message);
+    if (unresolved && warning.element?.id) {
+      const property = (warning.property ?? "reference").replace(/^bpmn:/, "");
+      problems.push({ resource, elementId: warning.element.id, message: `Expected ${property} of '${warning.element.id}' to name an existing element, but '${unresolved[1]}' does not exist` });
+      continue;
+    }
+    const id = /duplicate ID <([^>]+)>/.exec(message)?.[1] ?? unresolved?.[1];
+    problems.push({ resource, ...(id ? { elementId: id } : {}), message: explainWarning(message) + line });
   }
   if (problems.length > 0) {
     throw new EngineError("INVALID_BPMN", `'${resource}' is not a valid BPMN model: ${problems.map((p) => p.message).join("; ")}`, problems);
@@ -94,6 +100,20 @@ function explainWarning(message: string): string {
   const unresolved = /unresolved reference <([^>]+)>/.exec(message);
   if (unresolved) return `Expected a reference to an existing element, but found a reference to '${unresolved[1]}', which does not exist`;
   return `Unexpected content: ${message}`;
+}
+
+/**
+ * saxen/moddle messages look like "unparsable content <x> detected\n\tline: 3\n\tcolumn: 0\n\tnested
+ * error: closing tag mismatch"; lines count from 0. Keep the useful parts, lines counted from 1.
+ */
+function describeParserMessage(raw: string): { message: string; line: string } {
+  const nested = /nested error: (.+)/.exec(raw)?.[1]?.trim();
+  const lineNo = /line: (\d+)/.exec(raw)?.[1];
+  const head = firstLine(raw);
+  // "closing tag mismatch" alone does not say which tag: keep the tag the parser stopped at.
+  const tag = /^unparsable content (.+) detected$/.exec(head)?.[1];
+  const message = nested ? (tag && /tag/.test(nested) ? `${nested} at ${tag}` : nested) : head;
+  return { message, line: lineNo !== undefined ? ` (line ${Number(lineNo) + 1})` : "" };
 }
 
 function firstLine(message: string): string {

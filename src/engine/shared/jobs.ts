@@ -16,7 +16,7 @@ export function createJob(rt: Execution, context: InstanceContext, element: Runt
     return false;
   }
   const retries = rt.evaluate(context, element, definition.retries);
-  const count = retries.ok ? Number(retries.value) : NaN;
+  const count = retries.ok && (typeof retries.value === "number" || (typeof retries.value === "string" && /^\d+$/.test(retries.value))) ? Number(retries.value) : NaN;
   if (!Number.isInteger(count) || count < 0) {
     const found = retries.ok ? describeValue(retries.value) : retries.message;
     rt.raiseIncident(context, element, "EXTRACT_VALUE_ERROR", `Expected the job retries of '${element.elementId}' to be a whole number, but found ${found}`);

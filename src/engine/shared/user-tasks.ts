@@ -3,6 +3,7 @@
  * to the expected type is an incident naming the property, the expected type and what was found.
  */
 import { describeValue, type Expression } from "../feel.js";
+import { isIsoDateTime } from "./dates.js";
 import type { Execution } from "../runtime/execution.js";
 import type { InstanceContext, RuntimeElement } from "../runtime/instance.js";
 
@@ -42,7 +43,7 @@ export function evaluateUserTask(rt: Execution, context: InstanceContext, elemen
   };
   const date = (expr: Expression | undefined, what: string): string | null => {
     const v = text(expr, what);
-    if (v !== null && Number.isNaN(Date.parse(v))) throw new PropertyError(`Expected the ${what} of '${element.elementId}' to be an ISO 8601 date-time, but found '${v}'`);
+    if (v !== null && !isIsoDateTime(v)) throw new PropertyError(`Expected the ${what} of '${element.elementId}' to be an ISO 8601 date-time, but found '${v}'`);
     return v;
   };
   try {
