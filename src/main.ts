@@ -7,6 +7,7 @@ import path from "node:path";
 import type { Server } from "node:http";
 import { createApp } from "./api/app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { PinnableClock } from "./engine/clock.js";
 import { Engine } from "./engine/engine.js";
 import { openDatabase } from "./persistence/data-source.js";
 
@@ -25,7 +26,7 @@ export async function deployFolder(engine: Engine, dir: string) {
 export async function startServer(config: Config, log: (message: string) => void = console.log) {
   mkdirSync(config.dataDir, { recursive: true });
   const { dataSource, db } = await openDatabase({ path: config.databasePath, synchronous: config.synchronous });
-  const engine = await new Engine({ db, schedulerInterval: config.schedulerInterval }).start();
+  const engine = await new Engine({ db, clock: new PinnableClock(), schedulerInterval: config.schedulerInterval }).start();
   const deployment = await deployFolder(engine, config.processesDir);
   if (deployment) {
     for (const p of deployment.processes) log(`process ${p.bpmnProcessId} v${p.version}${p.duplicate ? " (unchanged)" : " deployed"} from ${p.resourceName}`);

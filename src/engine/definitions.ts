@@ -36,6 +36,15 @@ export class DefinitionRegistry {
     return undefined;
   }
 
+  /** Latest version of a process id carrying a version tag. */
+  byVersionTag(bpmnProcessId: string, versionTag: string): DeployedProcess | undefined {
+    let found: DeployedProcess | undefined;
+    for (const d of this.byKeyMap.values()) {
+      if (d.bpmnProcessId === bpmnProcessId && d.versionTag === versionTag && (!found || d.version > found.version)) found = d;
+    }
+    return found;
+  }
+
   all(): DeployedProcess[] {
     return [...this.byKeyMap.values()];
   }

@@ -12,6 +12,7 @@ import { decodeText, parseBpmn } from "./model/parse.js";
 import type { ExecutableProcess } from "./model/types.js";
 import type { IdGenerator } from "./ids.js";
 import type { SqliteStore } from "../persistence/sqlite-store.js";
+import { replaceStartSubscriptions } from "./runtime/start-events.js";
 
 export interface DeployResource {
   name: string;
@@ -148,6 +149,7 @@ export function applyDeployment(store: SqliteStore, ids: IdGenerator, now: numbe
       resourceName: p.resourceName, checksum: p.checksum, xml: p.xml, deploymentKey, tenantId: "<default>", createdAt: now,
     });
     result.processes.push({ bpmnProcessId: p.compiled.bpmnProcessId, version, processDefinitionKey: key, resourceName: p.resourceName, versionTag: p.compiled.versionTag ?? null, duplicate: false });
+    replaceStartSubscriptions(store, ids, now, key, p.compiled);
     added.push(p);
     keys.push(key);
     versions.push(version);

@@ -21,6 +21,9 @@ import {
 } from "./commands/jobs.js";
 import { assignUserTask, completeUserTask, unassignUserTask } from "./commands/user-tasks.js";
 import { resolveIncident } from "./commands/incidents.js";
+import { activateAdHocElements, migrateInstance, modifyInstance, type AdHocActivation, type MigrateRequest, type ModifyRequest } from "./commands/operate.js";
+import { broadcastSignal, correlateMessage, fireDueTimers, publishMessage, type PublishMessageRequest, type PublishedMessage } from "./runtime/triggers.js";
+import { PinnableClock } from "./clock.js";
 import { checkKey } from "./commands/validate.js";
 import { JobWorker, type JobWorkerOptions } from "./workers.js";
 import { EngineError } from "./errors.js";
@@ -48,6 +51,8 @@ export class Engine {
   private readonly lane: WriteLane;
   private readonly workers = new Set<JobWorker>();
   private scheduler: NodeJS.Timeout | undefined;
+  private timerWakeUp: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(private readonly options: EngineOptions) {
     this.store = new SqliteStore(options.db);
@@ -75,12 +80,15 @@ export class Engine {
     if (interval > 0) {
       this.scheduler = setInterval(() => void this.tick(), interval);
       this.scheduler.unref();
+      setImmediate(() => void this.tick()); // timers that fell due while the engine was down fire now
     }
     return this;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.scheduler) clearInterval(this.scheduler);
+    if (this.timerWakeUp) clearTimeout(this.timerWakeUp);
     await Promise.all([...this.workers].map((w) => w.close()));
     this.lane.close();
   }
@@ -107,7 +115,9 @@ export class Engine {
   }
 
   private applyEffects(effects: Execution["effects"]): void {
+    if (effects.timersChanged) this.scheduleTimerWakeUp();
     for (const type of effects.jobTypes) this.events.emit("jobs", type);
+    for (const key of effects.userTasks) this.events.emit("userTask", key);
     for (const key of effects.finishedInstances) this.events.emit("finished", key);
     for (const after of effects.after) after();
   }
@@ -205,12 +215,93 @@ export class Engine {
     return this.command((rt) => timeOutJobs(rt));
   }
 
-  private async tick(): Promise<void> {
-    try {
-      await this.timeOutJobs();
-    } catch {
-      // The lane is closing; the next start picks expired jobs up again.
+  /** Fires the timers due at the engine's now (the scheduler does this; tests and demos may too). */
+  async fireDueTimers(): Promise<number> {
+    const due = this.store.events.nextTimerDue();
+    if (due === undefined || due > this.clock.now()) return 0;
+    let total = 0;
+    for (;;) {
+      const fired = await this.command((rt) => fireDueTimers(rt, 500));
+      total += fired;
+      const next = this.store.events.nextTimerDue();
+      if (fired === 0 || next === undefined || next > this.clock.now()) return total;
     }
+  }
+
+  /** Deletes buffered messages whose time-to-live is over. */
+  async expireMessages(): Promise<number> {
+    return this.lane.submit(() => this.store.events.deleteExpiredMessages(this.clock.now()));
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.fireDueTimers();
+      await this.timeOutJobs();
+      await this.expireMessages();
+    } catch {
+      // The lane is closing; the next start picks due work up again.
+    }
+  }
+
+  /** Wakes the scheduler exactly when the next timer is due (if sooner than its regular tick). */
+  private scheduleTimerWakeUp(): void {
+    if (this.stopped || !this.scheduler) return;
+    const due = this.store.events.nextTimerDue();
+    if (due === undefined) return;
+    const delay = Math.max(0, due - this.clock.now());
+    if (delay >= (this.options.schedulerInterval ?? 1000)) return;
+    if (this.timerWakeUp) clearTimeout(this.timerWakeUp);
+    this.timerWakeUp = setTimeout(() => void this.tick(), delay);
+    this.timerWakeUp.unref();
+  }
+
+  // ── events ────────────────────────────────────────────────────────────────────────────────────
+
+  publishMessage(request: PublishMessageRequest): Promise<PublishedMessage> {
+    return this.command((rt) => publishMessage(rt, request));
+  }
+
+  correlateMessage(request: Omit<PublishMessageRequest, "timeToLive" | "messageId">): Promise<{ messageKey: number; processInstanceKey: number }> {
+    return this.command((rt) => correlateMessage(rt, request));
+  }
+
+  broadcastSignal(signalName: string, variables: Record<string, unknown> = {}): Promise<{ signalKey: number; triggered: Array<{ processInstanceKey: number; elementId: string }> }> {
+    return this.command((rt) => {
+      const result = broadcastSignal(rt, signalName, variables);
+      rt.drain();
+      return result;
+    });
+  }
+
+  // ── operating instances ───────────────────────────────────────────────────────────────────────
+
+  activateAdHocElements(adHocSubProcessInstanceKey: number | string, request: AdHocActivation): Promise<void> {
+    return this.command((rt) => activateAdHocElements(rt, checkKey(adHocSubProcessInstanceKey, "the ad-hoc sub-process instance key"), request));
+  }
+
+  modifyProcessInstance(key: number | string, request: ModifyRequest): Promise<void> {
+    return this.command((rt) => modifyInstance(rt, checkKey(key, "the process instance key"), request));
+  }
+
+  migrateProcessInstance(key: number | string, request: MigrateRequest): Promise<void> {
+    return this.command((rt) => migrateInstance(rt, checkKey(key, "the process instance key"), request));
+  }
+
+  // ── clock (Camunda's clock API) ───────────────────────────────────────────────────────────────
+
+  /** Pins the engine clock (needs a PinnableClock); due timers fire on the next tick. */
+  async pinClock(epochMs: number): Promise<void> {
+    if (!(this.clock instanceof PinnableClock)) throw new EngineError("UNSUPPORTED", "Expected a pinnable clock, but this engine runs on a fixed clock");
+    if (!Number.isFinite(epochMs)) throw new EngineError("INVALID_ARGUMENT", `Expected a timestamp in ms, but found '${String(epochMs)}'`);
+    this.clock.pin(epochMs);
+    await this.fireDueTimers();
+  }
+
+  async resetClock(): Promise<void> {
+    if (!(this.clock instanceof PinnableClock)) throw new EngineError("UNSUPPORTED", "Expected a pinnable clock, but this engine runs on a fixed clock");
+    this.clock.reset();
+    await this.fireDueTimers();
   }
 
   // ── in-process workers ────────────────────────────────────────────────────────────────────────
@@ -228,6 +319,16 @@ export class Engine {
 
   processInstance(key: number): ProcessInstanceRow | undefined {
     return this.store.processInstance(key);
+  }
+
+  /** The instance and all instances it called (directly or not), root first. */
+  callTree(processInstanceKey: number): ProcessInstanceRow[] {
+    return this.store.instanceTree(processInstanceKey).map((k) => this.store.processInstance(k)!).filter(Boolean);
+  }
+
+  /** Open waits (timers, messages, signals) of an instance. */
+  subscriptions(processInstanceKey: number) {
+    return this.store.events.ofProcessInstance(processInstanceKey);
   }
 
   history(processInstanceKey: number): HistoryEntry[] {

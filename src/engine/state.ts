@@ -104,6 +104,7 @@ export type IncidentErrorType =
   | "IO_MAPPING_ERROR"
   | "EXTRACT_VALUE_ERROR"
   | "FORM_NOT_FOUND"
+  | "CALLED_ELEMENT_ERROR"
   | "UNKNOWN";
 
 export interface IncidentRow {
@@ -160,4 +161,37 @@ export interface HistoryRecord {
 export interface HistoryEntry extends HistoryRecord {
   position: number;
   timestamp: number;
+}
+
+export type SubscriptionKind = "TIMER" | "MESSAGE" | "SIGNAL";
+
+export interface SubscriptionRow {
+  key: number;
+  kind: SubscriptionKind;
+  processDefinitionKey: number;
+  bpmnProcessId: string;
+  /** null for process start events. */
+  processInstanceKey: number | null;
+  /** The element instance that owns the wait (catch event, activity, scope, gateway); null for start events. */
+  elementInstanceKey: number | null;
+  /** The catching element (catch event, boundary event, event sub-process start, start event). */
+  elementId: string;
+  name: string | null;
+  correlationKey: string | null;
+  dueDate: number | null;
+  cycle: string | null;
+  /** Remaining repetitions of a cycle, -1 = forever. */
+  repetitions: number | null;
+  interrupting: boolean;
+  createdAt: number;
+}
+
+export interface MessageRow {
+  key: number;
+  name: string;
+  correlationKey: string;
+  variables: Record<string, unknown>;
+  messageId: string | null;
+  expiresAt: number;
+  createdAt: number;
 }

@@ -10,6 +10,8 @@ import type {
   ProcessDefinitionRow, ProcessInstanceRow, UserTaskRow, VariableRow,
 } from "../engine/state.js";
 
+import { SubscriptionStore } from "./subscription-store.js";
+
 type Row = Record<string, any>;
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -76,8 +78,12 @@ function toForm(r: Row): FormRow {
 
 export class SqliteStore {
   private readonly cache = new Map<string, Database.Statement>();
+  /** Timers, message and signal subscriptions, buffered messages. */
+  readonly events: SubscriptionStore;
 
-  constructor(readonly db: Database.Database) {}
+  constructor(readonly db: Database.Database) {
+    this.events = new SubscriptionStore(db);
+  }
 
   private stmt(sql: string): Database.Statement {
     let s = this.cache.get(sql);
@@ -163,6 +169,24 @@ export class SqliteStore {
   updateProcessInstance(p: ProcessInstanceRow): void {
     this.run(`UPDATE process_instance SET state = ?, end_date = ? WHERE key = ?`, p.state, p.endDate, p.key);
   }
+  /** Migration: the instance, its jobs and user tasks now belong to another version. */
+  migrateProcessInstance(key: number, processDefinitionKey: number, version: number, elementIds: Map<number, string>): void {
+    this.run(`UPDATE process_instance SET process_definition_key = ?, version = ? WHERE key = ?`, processDefinitionKey, version, key);
+    for (const [elementInstanceKey, elementId] of elementIds) {
+      this.run(`UPDATE job SET element_id = ?, process_definition_key = ?, process_definition_version = ? WHERE element_instance_key = ?`, elementId, processDefinitionKey, version, elementInstanceKey);
+      this.run(`UPDATE user_task SET element_id = ?, process_definition_key = ?, process_definition_version = ? WHERE element_instance_key = ?`, elementId, processDefinitionKey, version, elementInstanceKey);
+      this.run(`UPDATE incident SET element_id = ?, process_definition_key = ? WHERE element_instance_key = ? AND state = 'ACTIVE'`, elementId, processDefinitionKey, elementInstanceKey);
+    }
+  }
+
+  /** The instance and every instance it called, directly or not (call hierarchy downwards). */
+  instanceTree(rootKey: number): number[] {
+    return this.all<{ key: number }>(
+      `WITH RECURSIVE tree(key) AS (SELECT ? UNION ALL SELECT p.key FROM process_instance p JOIN tree t ON p.parent_process_instance_key = t.key) SELECT key FROM tree`,
+      rootKey,
+    ).map((r) => r.key);
+  }
+
   processInstance(key: number): ProcessInstanceRow | undefined {
     const r = this.get(`SELECT * FROM process_instance WHERE key = ?`, key);
     return r && toProcessInstance(r);
@@ -190,7 +214,7 @@ export class SqliteStore {
     );
   }
   updateElementInstance(e: ElementInstanceRow): void {
-    this.run(`UPDATE element_instance SET state = ?, incident_key = ?, data = ? WHERE key = ?`, e.state, e.incidentKey, e.data ? json(e.data) : null, e.key);
+    this.run(`UPDATE element_instance SET state = ?, incident_key = ?, data = ?, element_id = ? WHERE key = ?`, e.state, e.incidentKey, e.data ? json(e.data) : null, e.elementId, e.key);
   }
   deleteElementInstance(key: number): void {
     this.run(`DELETE FROM element_instance WHERE key = ?`, key);

@@ -226,7 +226,7 @@ describe("model: refused deployments", () => {
 
       // then
       expect(error.code).to.equal("INVALID_BPMN");
-      expectProblem(error, { resource: "no-start-event.bpmn", elementId: "no-start-event" }, "Expected process 'no-start-event' to have a none start event", "found none");
+      expectProblem(error, { resource: "no-start-event.bpmn", elementId: "no-start-event" }, "Expected process 'no-start-event' to have a start event", "found none");
     });
 
     it("should refuse a process with two none start events, naming both", async () => {
@@ -235,7 +235,7 @@ describe("model: refused deployments", () => {
 
       // then
       expect(error.code).to.equal("INVALID_BPMN");
-      expectProblem(error, { resource: "two-start-events.bpmn", elementId: "two-start-events" }, "exactly one none start event", "found 2: StartEvent_ByMail, StartEvent_ByPortal");
+      expectProblem(error, { resource: "two-start-events.bpmn", elementId: "two-start-events" }, "at most one none start event", "found 2: StartEvent_ByMail, StartEvent_ByPortal");
     });
 
     it("should refuse sequence flows without a source or a target, naming each flow and the missing end", async () => {
@@ -258,22 +258,22 @@ describe("model: refused deployments", () => {
       expectProblem(error, { resource: "service-task-without-definition.bpmn", elementId: "Activity_SendLetter" }, "Expected 'Activity_SendLetter' to have a zeebe:taskDefinition with a job type", "found none");
     });
 
-    it("should refuse a call activity as not supported yet", async () => {
+    it("should refuse a complex gateway as not supported yet", async () => {
       // given / when
-      const error = await refusalOf(t.engine, "call-activity.bpmn");
+      const error = await refusalOf(t.engine, "complex-gateway.bpmn");
 
       // then
       expect(error.code).to.equal("INVALID_BPMN");
-      expectProblem(error, { resource: "call-activity.bpmn", elementId: "Activity_KycCheck" }, "CallActivity", "not supported yet");
+      expectProblem(error, { resource: "complex-gateway.bpmn", elementId: "Activity_KycCheck" }, "ComplexGateway", "not supported yet");
     });
 
-    it("should refuse a timer boundary event as not supported yet", async () => {
+    it("should refuse a compensation boundary event as not supported yet", async () => {
       // given / when
-      const error = await refusalOf(t.engine, "timer-boundary-event.bpmn");
+      const error = await refusalOf(t.engine, "compensation-boundary-event.bpmn");
 
       // then
       expect(error.code).to.equal("INVALID_BPMN");
-      expectProblem(error, { resource: "timer-boundary-event.bpmn", elementId: "Event_ReviewOverdue" }, "BoundaryEvent", "not supported yet");
+      expectProblem(error, { resource: "compensation-boundary-event.bpmn", elementId: "Event_ReviewOverdue" }, "Compensation", "not supported yet");
     });
 
     it("should refuse a gateway without outgoing flow as having no way out", async () => {
@@ -444,14 +444,14 @@ describe("model: refused deployments", () => {
       const error = await refusal(t.engine, [
         { name: "review-case.bpmn", content: fixture("deploy/review-case.bpmn") },
         { name: "no-start-event.bpmn", content: fixture("invalid/no-start-event.bpmn") },
-        { name: "call-activity.bpmn", content: fixture("invalid/call-activity.bpmn") },
+        { name: "complex-gateway.bpmn", content: fixture("invalid/complex-gateway.bpmn") },
         { name: "form-without-id.form", content: fixture("invalid/form-without-id.form") },
       ]);
 
       // then
-      expect(error.details.map((p) => p.resource)).to.deep.equal(["no-start-event.bpmn", "call-activity.bpmn", "form-without-id.form"]);
+      expect(error.details.map((p) => p.resource)).to.deep.equal(["no-start-event.bpmn", "complex-gateway.bpmn", "form-without-id.form"]);
       expectProblem(error, { resource: "no-start-event.bpmn", elementId: "no-start-event" }, "start event");
-      expectProblem(error, { resource: "call-activity.bpmn", elementId: "Activity_KycCheck" }, "not supported yet");
+      expectProblem(error, { resource: "complex-gateway.bpmn", elementId: "Activity_KycCheck" }, "not supported yet");
       expectProblem(error, { resource: "form-without-id.form" }, "'id'");
       expect(t.engine.definitions.all()).to.deep.equal([]);
     });

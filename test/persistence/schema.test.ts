@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { MIGRATIONS } from "../../migrations/index.js";
 import { openDatabase } from "../../src/persistence/data-source.js";
 
 describe("database schema", () => {
@@ -47,7 +48,7 @@ describe("database schema", () => {
     try {
       // then
       const rows = db.prepare("SELECT name FROM migrations").all() as Array<{ name: string }>;
-      expect(rows.map((r) => r.name)).to.deep.equal(["EngineCore1795363954475"]);
+      expect(rows.map((r) => r.name)).to.deep.equal(MIGRATIONS.map((m) => m.name));
     } finally {
       await dataSource.destroy();
     }

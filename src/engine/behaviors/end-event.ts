@@ -1,12 +1,16 @@
 /**
  * END_EVENT — consumes the token; its scope completes when no other token is left.
- * With a terminate event definition, it first terminates every other token of its scope (and what
- * they hold), then the scope completes.
+ * Terminate: first terminates every other token of its scope. Error: throws it; an uncaught error is
+ * an incident (the event stays ACTIVATING; resolving throws again). Escalation and signal: thrown or
+ * broadcast, then the token ends. Message: a job for a worker, then the token ends.
  */
+import { cancelJob } from "../shared/jobs.js";
 import type { ElementBehavior } from "./behavior.js";
+import { throwFirst } from "./throwing.js";
 
 export const endEventBehavior: ElementBehavior = {
   activate(rt, context, element) {
+    if (throwFirst(rt, context, element) === "stop") return;
     rt.transition(context, element, "ACTIVATED");
     rt.complete(context, element);
     if (!element.node.terminate) return;
@@ -14,5 +18,7 @@ export const endEventBehavior: ElementBehavior = {
     rt.terminateChildren(context, scope);
     rt.checkScopeCompletion(context, scope);
   },
-  terminate() {},
+  terminate(rt, context, element) {
+    cancelJob(rt, context, element);
+  },
 };

@@ -3,7 +3,7 @@
  * (the Record is total over ElementType); an unsupported BPMN element is refused at deploy time by
  * model/compile.ts, naming the element.
  */
-import type { ElementType, FlowNode } from "../model/types.js";
+import type { ElementType } from "../model/types.js";
 import type { ElementBehavior } from "./behavior.js";
 import { businessRuleTaskBehavior } from "./business-rule-task.js";
 import { endEventBehavior } from "./end-event.js";
@@ -20,6 +20,14 @@ import { startEventBehavior } from "./start-event.js";
 import { subProcessBehavior } from "./sub-process.js";
 import { taskBehavior } from "./task.js";
 import { userTaskBehavior } from "./user-task.js";
+import { intermediateCatchEventBehavior } from "./intermediate-catch-event.js";
+import { boundaryEventBehavior } from "./boundary-event.js";
+import { eventSubProcessBehavior } from "./event-sub-process.js";
+import { eventBasedGatewayBehavior } from "./event-based-gateway.js";
+import { receiveTaskBehavior } from "./receive-task.js";
+import { callActivityBehavior } from "./call-activity.js";
+import { adHocSubProcessBehavior } from "./ad-hoc-sub-process.js";
+import { multiInstanceBodyBehavior } from "./multi-instance-body.js";
 
 const BEHAVIORS: Record<ElementType, ElementBehavior> = {
   PROCESS: processBehavior,
@@ -37,8 +45,16 @@ const BEHAVIORS: Record<ElementType, ElementBehavior> = {
   EXCLUSIVE_GATEWAY: exclusiveGatewayBehavior,
   PARALLEL_GATEWAY: parallelGatewayBehavior,
   INCLUSIVE_GATEWAY: inclusiveGatewayBehavior,
+  INTERMEDIATE_CATCH_EVENT: intermediateCatchEventBehavior,
+  BOUNDARY_EVENT: boundaryEventBehavior,
+  EVENT_SUB_PROCESS: eventSubProcessBehavior,
+  EVENT_BASED_GATEWAY: eventBasedGatewayBehavior,
+  RECEIVE_TASK: receiveTaskBehavior,
+  CALL_ACTIVITY: callActivityBehavior,
+  AD_HOC_SUB_PROCESS: adHocSubProcessBehavior,
+  MULTI_INSTANCE_BODY: multiInstanceBodyBehavior,
 };
 
-export function behaviorOf(node: FlowNode): ElementBehavior {
-  return BEHAVIORS[node.type];
+export function behaviorOf(element: { elementType: ElementType }): ElementBehavior {
+  return BEHAVIORS[element.elementType];
 }

@@ -1,13 +1,13 @@
 /**
- * PROCESS — the root scope. Activation: ACTIVATED, then a token on the none start event. It
+ * PROCESS — the root scope. Execution.activateRoot opens its event sub-process subscriptions, moves
+ * it to ACTIVATED and puts a token on the start event (none, or the one an event triggered). It
  * completes when no token is left (Execution.checkScopeCompletion); terminating it terminates all.
  */
 import type { ElementBehavior } from "./behavior.js";
 
 export const processBehavior: ElementBehavior = {
-  activate(rt, context, element) {
-    rt.transition(context, element, "ACTIVATED");
-    rt.activate(context, element.node.startEvent!, element);
+  activate() {
+    throw new Error("The process scope is activated by Execution.activateRoot, never through the queue");
   },
   terminate() {},
 };

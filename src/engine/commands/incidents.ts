@@ -31,5 +31,6 @@ export function resolveIncident(rt: Execution, incidentKey: number): void {
   rt.resolveIncidentRow(context, element);
   if (element.state === "ACTIVATING") rt.schedule(() => rt.runActivation(context, element));
   else if (element.state === "COMPLETING") rt.finishCompletion(context, element);
+  else if (element.state === "ACTIVATED" && element.elementType === "AD_HOC_SUB_PROCESS") rt.checkScopeCompletion(context, element);
   rt.drain();
 }

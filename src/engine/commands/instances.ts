@@ -2,8 +2,6 @@
 import { EngineError, notFound } from "../errors.js";
 import type { DeployedProcess } from "../definitions.js";
 import type { Execution } from "../runtime/execution.js";
-import { elementRecord } from "../shared/records.js";
-import { behaviorOf } from "../behaviors/index.js";
 import { checkVariables } from "./validate.js";
 
 export interface CreateInstanceRequest {
@@ -38,20 +36,26 @@ export function resolveDefinition(rt: Execution, request: CreateInstanceRequest)
 export function createInstance(rt: Execution, request: CreateInstanceRequest): CreatedInstance {
   const variables = checkVariables(request.variables);
   const definition = resolveDefinition(rt, request);
+  const start = definition.process.root.startEvent;
+  if (!start) {
+    throw new EngineError("INVALID_STATE", `Expected process '${definition.bpmnProcessId}' to have a none start event to create an instance from, but it only starts on events (${definition.process.eventStarts.map((s) => s.id).join(", ")})`);
+  }
   const key = rt.nextKey();
   const context = rt.newInstance({
     key, processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, state: "ACTIVE",
     startDate: rt.now, endDate: null, parentProcessInstanceKey: null, parentElementInstanceKey: null, tenantId: "<default>",
   });
-  rt.record(key, elementRecord(context.root, { bpmnProcessId: definition.bpmnProcessId, version: definition.version, processDefinitionKey: definition.key }));
   for (const [name, value] of Object.entries(variables)) context.variables.setLocal(key, name, value);
-  behaviorOf(context.root.node).activate(rt, context, context.root);
+  rt.activateRoot(context, start);
   rt.drain();
   return { processInstanceKey: key, processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, tenantId: "<default>" };
 }
 
 export function cancelInstance(rt: Execution, processInstanceKey: number): void {
   const context = rt.instance(processInstanceKey);
+  if (context.pi.parentProcessInstanceKey !== null && context.pi.state === "ACTIVE") {
+    throw new EngineError("INVALID_STATE", `Expected a root process instance to cancel, but '${processInstanceKey}' was called by '${context.pi.parentProcessInstanceKey}'; cancel the root instance instead`);
+  }
   rt.cancelProcess(context);
   rt.drain();
 }

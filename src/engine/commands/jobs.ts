@@ -7,6 +7,7 @@ import { EngineError, invalidState, notFound } from "../errors.js";
 import type { Execution } from "../runtime/execution.js";
 import type { JobRow } from "../state.js";
 import { checkCount, checkVariables } from "./validate.js";
+import { throwEvent } from "../shared/throw.js";
 
 export interface ActivateJobsRequest {
   type: string;
@@ -139,13 +140,13 @@ export interface ThrowErrorRequest {
 }
 
 /**
- * A worker reports a business error. Error catch events come with the events issue; until a catch
- * exists the error is unhandled and becomes an incident (as in Camunda). Resolving that incident
- * makes the job available again.
+ * A worker reports a business error: the catch is looked up from the job's element upwards (boundary
+ * events, event sub-processes, across call activities). Uncaught, it is an incident (as in Camunda);
+ * resolving that incident makes the job available again.
  */
 export function throwJobError(rt: Execution, jobKey: number, request: ThrowErrorRequest): void {
   if (!request.errorCode) throw new EngineError("INVALID_ARGUMENT", "Expected an errorCode, but found none");
-  checkVariables(request.variables);
+  const vars = checkVariables(request.variables);
   const job = openJob(rt, jobKey, "throw an error for", ["ACTIVATED", "ACTIVATABLE"]);
   const context = rt.instance(job.processInstanceKey);
   const element = context.element(job.elementInstanceKey)!;
@@ -156,11 +157,13 @@ export function throwJobError(rt: Execution, jobKey: number, request: ThrowError
   job.deadline = null;
   rt.store.updateJob(job);
   rt.record(context.pi.key, { type: "JOB_ERROR_THROWN", key: job.key, errorCode: request.errorCode, errorMessage: job.errorMessage, elementId: job.elementId });
-  rt.raiseIncident(
-    context, element, "UNHANDLED_ERROR_EVENT",
-    `Expected to throw an error event with the code '${request.errorCode}'${request.errorMessage ? ` and message '${request.errorMessage}'` : ""}, but it was not caught. No error events are available in the scope.`,
-    job.key,
-  );
+  if (!throwEvent(rt, context, element, "error", request.errorCode, vars)) {
+    rt.raiseIncident(
+      context, element, "UNHANDLED_ERROR_EVENT",
+      `Expected to throw an error event with the code '${request.errorCode}'${request.errorMessage ? ` and message '${request.errorMessage}'` : ""}, but it was not caught. No error events are available in the scope.`,
+      job.key,
+    );
+  }
   rt.drain();
 }
 

@@ -1,35 +1,46 @@
 /**
  * Validates a parsed BPMN model and builds its executable graph in one walk. Every problem is
  * collected (not just the first) and names the element id and what was expected; a model with any
- * problem is refused as a whole.
+ * problem is refused as a whole. Task details live in compile-tasks.ts, events in compile-events.ts.
  */
 import type { Problem } from "../errors.js";
-import { compileExpression, compileProperty, type Expression } from "../feel.js";
+import { CompileContext } from "./compile-context.js";
+import { checkEventBasedGateway, compileEvent, compileMessage, resolveLinks } from "./compile-events.js";
+import { compileAdHoc, compileCallActivity, compileJob, compileMappings, compileMultiInstance, compileScript, compileUserTask } from "./compile-tasks.js";
 import { computeUpstream } from "./graph.js";
-import { isIsoDateTime } from "../shared/dates.js";
-import type { ElementType, ExecutableProcess, FlowNode, Mapping, SequenceFlow, UserTaskDefinition } from "./types.js";
+import type { ElementType, EventDefinition, ExecutableProcess, FlowNode, SequenceFlow } from "./types.js";
 
 const SUPPORTED: Record<string, ElementType> = {
   "bpmn:StartEvent": "START_EVENT",
   "bpmn:EndEvent": "END_EVENT",
   "bpmn:IntermediateThrowEvent": "INTERMEDIATE_THROW_EVENT",
+  "bpmn:IntermediateCatchEvent": "INTERMEDIATE_CATCH_EVENT",
+  "bpmn:BoundaryEvent": "BOUNDARY_EVENT",
   "bpmn:Task": "TASK",
   "bpmn:ManualTask": "MANUAL_TASK",
   "bpmn:UserTask": "USER_TASK",
   "bpmn:ServiceTask": "SERVICE_TASK",
   "bpmn:SendTask": "SEND_TASK",
+  "bpmn:ReceiveTask": "RECEIVE_TASK",
   "bpmn:BusinessRuleTask": "BUSINESS_RULE_TASK",
   "bpmn:ScriptTask": "SCRIPT_TASK",
+  "bpmn:CallActivity": "CALL_ACTIVITY",
   "bpmn:ExclusiveGateway": "EXCLUSIVE_GATEWAY",
   "bpmn:ParallelGateway": "PARALLEL_GATEWAY",
   "bpmn:InclusiveGateway": "INCLUSIVE_GATEWAY",
+  "bpmn:EventBasedGateway": "EVENT_BASED_GATEWAY",
   "bpmn:SubProcess": "SUB_PROCESS",
+  "bpmn:AdHocSubProcess": "AD_HOC_SUB_PROCESS",
 };
 
 /** Ignored by the engine: documentation and data artefacts. */
 const IGNORED = new Set(["bpmn:DataObject", "bpmn:DataObjectReference", "bpmn:DataStoreReference", "bpmn:TextAnnotation", "bpmn:Association", "bpmn:Group"]);
 
-const VARIABLE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const ACTIVITIES = new Set<ElementType>(["TASK", "MANUAL_TASK", "USER_TASK", "SERVICE_TASK", "SEND_TASK", "RECEIVE_TASK", "BUSINESS_RULE_TASK", "SCRIPT_TASK", "CALL_ACTIVITY", "SUB_PROCESS", "AD_HOC_SUB_PROCESS"]);
+
+export function isActivity(node: FlowNode): boolean {
+  return ACTIVITIES.has(node.type);
+}
 
 export interface CompileResult {
   processes: ExecutableProcess[];
@@ -47,15 +58,10 @@ export function compileDefinitions(resource: string, definitions: any): CompileR
     problems.push({ resource, elementId: all[0].id, message: `Expected at least one executable process (isExecutable="true"), but process '${all[0].id}' is not executable` });
   }
   for (const process of executable) {
-    const compiler = new ProcessCompiler(resource, problems);
-    const compiled = compiler.compile(process);
+    const compiled = new ProcessCompiler(new CompileContext(resource, problems)).compile(process);
     if (compiled) processes.push(compiled);
   }
   return { processes, problems };
-}
-
-function extension(element: any, type: string): any | undefined {
-  return ((element.extensionElements?.values ?? []) as any[]).find((v) => v.$type === type);
 }
 
 class ProcessCompiler {
@@ -64,19 +70,16 @@ class ProcessCompiler {
   private readonly formIds = new Set<string>();
   /** Flows that carry a condition, even one that did not parse (reported once, not twice). */
   private readonly conditioned = new Set<string>();
+  private readonly sources = new Map<string, any>();
 
-  constructor(private readonly resource: string, private readonly problems: Problem[]) {}
-
-  private problem(elementId: string | undefined, message: string): void {
-    this.problems.push({ resource: this.resource, ...(elementId ? { elementId } : {}), message });
-  }
+  constructor(private readonly ctx: CompileContext) {}
 
   compile(process: any): ExecutableProcess | undefined {
-    const before = this.problems.length;
+    const before = this.ctx.problems.length;
     const root: FlowNode = { id: process.id, name: process.name, type: "PROCESS", incoming: [], outgoing: [], inputs: [], outputs: [] };
     this.compileScope(root, process);
-    if (this.problems.length > before) return undefined;
-    const versionTag = extension(process, "zeebe:VersionTag")?.value as string | undefined;
+    if (this.ctx.problems.length > before) return undefined;
+    const versionTag = ((process.extensionElements?.values ?? []) as any[]).find((v) => v.$type === "zeebe:VersionTag")?.value as string | undefined;
     return {
       bpmnProcessId: process.id,
       ...(process.name ? { name: process.name } : {}),
@@ -85,6 +88,7 @@ class ProcessCompiler {
       elements: this.elements,
       flows: this.flows,
       formIds: [...this.formIds],
+      eventStarts: (root.children ?? []).filter((c) => c.type === "START_EVENT" && c.event),
     };
   }
 
@@ -97,58 +101,92 @@ class ProcessCompiler {
       if (node) children.push(node);
     }
     scope.children = children;
+    scope.eventSubProcesses = children.filter((c) => c.type === "EVENT_SUB_PROCESS");
     for (const element of flowElements) {
       if (element.$type === "bpmn:SequenceFlow") this.compileFlow(element, scope);
     }
-    const starts = children.filter((c) => c.type === "START_EVENT");
-    const where = scope.type === "PROCESS" ? `process '${scope.id}'` : `sub-process '${scope.id}'`;
-    if (starts.length === 0) this.problem(scope.id, `Expected ${where} to have a none start event, but found none`);
-    else if (starts.length > 1) this.problem(scope.id, `Expected ${where} to have exactly one none start event, but found ${starts.length}: ${starts.map((s) => s.id).join(", ")}`);
-    else scope.startEvent = starts[0]!;
-    for (const node of children) this.checkNode(node, flowElements.find((e) => e.id === node.id));
+    this.attachBoundaries(children);
+    this.checkStarts(scope, children);
+    for (const node of children) this.checkNode(node, this.sources.get(node.id));
+    resolveLinks(this.ctx, children);
     computeUpstream(children);
   }
 
+  private checkStarts(scope: FlowNode, children: FlowNode[]): void {
+    const starts = children.filter((c) => c.type === "START_EVENT");
+    const noneStarts = starts.filter((s) => !s.event);
+    const where = scope.type === "PROCESS" ? `process '${scope.id}'` : `${scope.type === "EVENT_SUB_PROCESS" ? "event sub-process" : "sub-process"} '${scope.id}'`;
+    if (scope.type === "AD_HOC_SUB_PROCESS") {
+      if (starts.length > 0) this.ctx.problem(scope.id, `Expected ad-hoc sub-process '${scope.id}' to have no start event, but found ${starts.map((s) => s.id).join(", ")}`);
+      if (children.some((c) => c.type === "END_EVENT")) this.ctx.problem(scope.id, `Expected ad-hoc sub-process '${scope.id}' to have no end event, but found one`);
+      if (!children.some((c) => isActivity(c))) this.ctx.problem(scope.id, `Expected ad-hoc sub-process '${scope.id}' to have at least one activity, but found none`);
+      return;
+    }
+    if (scope.type === "EVENT_SUB_PROCESS") {
+      if (starts.length !== 1 || !starts[0]!.event) this.ctx.problem(scope.id, `Expected ${where} to have exactly one start event with an event definition, but found ${starts.length === 1 ? "a none start event" : starts.length}`);
+      else scope.startEvent = starts[0]!;
+      return;
+    }
+    if (starts.length === 0) this.ctx.problem(scope.id, `Expected ${where} to have a start event, but found none`);
+    else if (noneStarts.length > 1) this.ctx.problem(scope.id, `Expected ${where} to have at most one none start event, but found ${noneStarts.length}: ${noneStarts.map((s) => s.id).join(", ")}`);
+    else if (noneStarts.length === 1) scope.startEvent = noneStarts[0]!;
+  }
+
   private compileNode(element: any, scope: FlowNode): FlowNode | undefined {
-    const type = SUPPORTED[element.$type];
+    let type = SUPPORTED[element.$type];
+    if (type === "SUB_PROCESS" && element.triggeredByEvent) type = "EVENT_SUB_PROCESS";
     if (!type) {
-      this.problem(element.id, `Element kind '${element.$type.replace("bpmn:", "")}' of '${element.id}' is not supported yet`);
+      this.ctx.problem(element.id, `Element kind '${element.$type.replace("bpmn:", "")}' of '${element.id}' is not supported yet`);
       return undefined;
     }
     if (this.elements.has(element.id)) {
-      this.problem(element.id, `Expected unique element ids, but found '${element.id}' more than once`);
+      this.ctx.problem(element.id, `Expected unique element ids, but found '${element.id}' more than once`);
       return undefined;
     }
     const node: FlowNode = { id: element.id, name: element.name, type, scope, incoming: [], outgoing: [], inputs: [], outputs: [] };
     this.elements.set(node.id, node);
-    if (element.loopCharacteristics) {
-      this.problem(element.id, `Multi-instance and loop markers on '${element.id}' are not supported yet`);
-    }
-    const definitions = (element.eventDefinitions ?? []) as any[];
-    if (definitions.length > 0) {
-      const kinds = definitions.map((d) => d.$type.replace("bpmn:", ""));
-      if (type === "END_EVENT" && kinds.length === 1 && kinds[0] === "TerminateEventDefinition") node.terminate = true;
-      else this.problem(element.id, `Event definition ${kinds.join(", ")} on '${element.id}' is not supported yet`);
-    }
-    this.compileMappings(node, element);
+    this.sources.set(node.id, element);
+    if (element.isForCompensation) this.ctx.problem(element.id, `Compensation handler '${element.id}' is not supported yet`);
+    if (element.loopCharacteristics) compileMultiInstance(this.ctx, node, element);
+    compileMappings(this.ctx, node, element);
     switch (type) {
+      case "START_EVENT":
+      case "END_EVENT":
+      case "INTERMEDIATE_THROW_EVENT":
+      case "INTERMEDIATE_CATCH_EVENT":
+      case "BOUNDARY_EVENT":
+        if (type === "BOUNDARY_EVENT") node.interrupting = element.cancelActivity !== false;
+        if (type === "START_EVENT" && scope.type === "EVENT_SUB_PROCESS") node.interrupting = element.isInterrupting !== false;
+        compileEvent(this.ctx, node, element);
+        break;
       case "SUB_PROCESS":
-        if (element.triggeredByEvent) this.problem(element.id, `Event sub-process '${element.id}' is not supported yet`);
-        else this.compileScope(node, element);
+      case "EVENT_SUB_PROCESS":
+      case "AD_HOC_SUB_PROCESS":
+        if (type === "AD_HOC_SUB_PROCESS") compileAdHoc(this.ctx, node, element);
+        this.compileScope(node, element);
         break;
       case "USER_TASK":
-        this.compileUserTask(node, element);
+        compileUserTask(this.ctx, node, element, this.formIds);
         break;
       case "SERVICE_TASK":
       case "SEND_TASK":
-        this.compileJob(node, element, true);
+        compileJob(this.ctx, node, element);
         break;
+      case "RECEIVE_TASK": {
+        const event: EventDefinition = { kind: "message" };
+        if (compileMessage(this.ctx, node, element.messageRef, event, true)) node.event = event;
+        break;
+      }
       case "BUSINESS_RULE_TASK":
-        if (extension(element, "zeebe:CalledDecision")) this.problem(element.id, `Business rule task '${element.id}' calls a DMN decision (zeebe:calledDecision), which is not supported yet; use a zeebe:taskDefinition`);
-        else this.compileJob(node, element, true);
+        if (((element.extensionElements?.values ?? []) as any[]).some((v) => v.$type === "zeebe:CalledDecision")) {
+          this.ctx.problem(element.id, `Business rule task '${element.id}' calls a DMN decision (zeebe:calledDecision), which is not supported yet; use a zeebe:taskDefinition`);
+        } else compileJob(this.ctx, node, element);
         break;
       case "SCRIPT_TASK":
-        this.compileScript(node, element);
+        compileScript(this.ctx, node, element);
+        break;
+      case "CALL_ACTIVITY":
+        compileCallActivity(this.ctx, node, element);
         break;
       default:
         break;
@@ -156,108 +194,19 @@ class ProcessCompiler {
     return node;
   }
 
-  private expr(elementId: string, what: string, source: string | undefined, always = false): Expression | undefined {
-    if (source === undefined || source === null || source === "") return undefined;
-    try {
-      return always ? compileExpression(source) : compileProperty(source);
-    } catch (error) {
-      this.problem(elementId, `Expected a valid FEEL expression for ${what}, but '${source}' does not parse: ${(error as { reason?: string }).reason ?? (error as Error).message}`);
-      return undefined;
-    }
-  }
-
-  private compileMappings(node: FlowNode, element: any): void {
-    const io = extension(element, "zeebe:IoMapping");
-    if (!io) return;
-    const build = (params: any[], kind: string): Mapping[] =>
-      params.flatMap((p) => {
-        const target = (p.target ?? "").trim();
-        if (!VARIABLE_PATH.test(target)) {
-          this.problem(node.id, `Expected ${kind} mapping target of '${node.id}' to be a variable name (like 'amount' or 'customer.name'), but found '${p.target ?? ""}'`);
-          return [];
-        }
-        const source = this.expr(node.id, `the ${kind} mapping '${target}'`, p.source ?? "=null") ?? undefined;
-        return source ? [{ source, target: target.split(".") }] : [];
-      });
-    node.inputs = build(io.inputParameters ?? [], "input");
-    node.outputs = build(io.outputParameters ?? [], "output");
-  }
-
-  private headers(element: any): Record<string, string> {
-    const headers: Record<string, string> = {};
-    for (const h of (extension(element, "zeebe:TaskHeaders")?.values ?? []) as any[]) {
-      if (h.key) headers[h.key] = h.value ?? "";
-    }
-    return headers;
-  }
-
-  private compileJob(node: FlowNode, element: any, required: boolean): void {
-    const def = extension(element, "zeebe:TaskDefinition");
-    if (!def || !def.type) {
-      if (required) this.problem(node.id, `Expected '${node.id}' to have a zeebe:taskDefinition with a job type, but found ${def ? "an empty type" : "none"}`);
-      return;
-    }
-    const type = this.expr(node.id, "the job type", def.type);
-    const retriesSource: string = def.retries ?? "3";
-    if (retriesSource.trim() === "" || (!retriesSource.startsWith("=") && !/^\d+$/.test(retriesSource))) {
-      this.problem(node.id, `Expected the job retries of '${node.id}' to be a whole number or a FEEL expression, but found '${retriesSource}'`);
-      return;
-    }
-    const retries = this.expr(node.id, "the job retries", retriesSource);
-    if (type && retries) node.job = { type, retries, headers: this.headers(element) };
-  }
-
-  private compileScript(node: FlowNode, element: any): void {
-    const script = extension(element, "zeebe:Script");
-    if (script) {
-      if (!script.resultVariable || !VARIABLE_PATH.test(script.resultVariable)) {
-        this.problem(node.id, `Expected script task '${node.id}' to have a resultVariable, but found '${script.resultVariable ?? ""}'`);
+  private attachBoundaries(children: FlowNode[]): void {
+    for (const node of children) {
+      if (node.type !== "BOUNDARY_EVENT") continue;
+      const ref = this.sources.get(node.id)?.attachedToRef;
+      const host = ref ? this.elements.get(ref.id) : undefined;
+      if (!host || host.scope !== node.scope || !isActivity(host)) {
+        this.ctx.problem(node.id, `Expected boundary event '${node.id}' to be attached to an activity of its scope, but found ${ref ? `'${ref.id}'` : "none"}`);
+        continue;
       }
-      const expression = this.expr(node.id, "the script", script.expression, true);
-      if (!script.expression) this.problem(node.id, `Expected script task '${node.id}' to have a FEEL expression, but found none`);
-      if (expression && script.resultVariable) node.script = { expression, resultVariable: script.resultVariable };
-      return;
+      node.attachedTo = host;
+      (host.boundaryEvents ??= []).push(node);
+      if (node.incoming.length > 0) this.ctx.problem(node.id, `Expected boundary event '${node.id}' to have no incoming flow, but found ${node.incoming.length}`);
     }
-    if (!extension(element, "zeebe:TaskDefinition")) {
-      this.problem(node.id, `Expected script task '${node.id}' to have either a zeebe:script or a zeebe:taskDefinition, but found neither`);
-      return;
-    }
-    this.compileJob(node, element, true);
-  }
-
-  private compileUserTask(node: FlowNode, element: any): void {
-    const id = node.id;
-    const assignment = extension(element, "zeebe:AssignmentDefinition");
-    const schedule = extension(element, "zeebe:TaskSchedule");
-    const priority = extension(element, "zeebe:PriorityDefinition");
-    const form = extension(element, "zeebe:FormDefinition");
-    const def: UserTaskDefinition = { native: !!extension(element, "zeebe:UserTask"), headers: this.headers(element) };
-    const set = (key: "assignee" | "candidateGroups" | "candidateUsers" | "dueDate" | "followUpDate" | "priority" | "externalReference", what: string, source: string | undefined) => {
-      const e = this.expr(id, what, source);
-      if (e) def[key] = e;
-    };
-    set("assignee", "the assignee", assignment?.assignee);
-    set("candidateGroups", "the candidate groups", assignment?.candidateGroups);
-    set("candidateUsers", "the candidate users", assignment?.candidateUsers);
-    set("dueDate", "the due date", schedule?.dueDate);
-    set("followUpDate", "the follow-up date", schedule?.followUpDate);
-    set("priority", "the priority", priority?.priority);
-    for (const [label, source] of [["due date", schedule?.dueDate], ["follow-up date", schedule?.followUpDate]] as const) {
-      if (source && !source.startsWith("=") && !isIsoDateTime(source)) {
-        this.problem(id, `Expected the ${label} of '${id}' to be an ISO 8601 date-time, but found '${source}'`);
-      }
-    }
-    if (priority?.priority && !priority.priority.startsWith("=")) {
-      const p = Number(priority.priority);
-      if (!Number.isInteger(p) || p < 0 || p > 100) this.problem(id, `Expected the priority of '${id}' to be a whole number from 0 to 100, but found '${priority.priority}'`);
-    }
-    if (form?.formId) {
-      def.formId = form.formId;
-      this.formIds.add(form.formId);
-    }
-    if (form?.formKey) def.formKey = form.formKey;
-    if (form?.externalReference) set("externalReference", "the external form reference", form.externalReference);
-    node.userTask = def;
   }
 
   private compileFlow(element: any, scope: FlowNode): void {
@@ -265,17 +214,17 @@ class ProcessCompiler {
     const source = element.sourceRef ? this.elements.get(element.sourceRef.id) : undefined;
     const target = element.targetRef ? this.elements.get(element.targetRef.id) : undefined;
     if (!element.sourceRef || !element.targetRef) {
-      this.problem(id, `Expected sequence flow '${id}' to connect two elements, but its ${element.sourceRef ? "target" : "source"} is missing`);
+      this.ctx.problem(id, `Expected sequence flow '${id}' to connect two elements, but its ${element.sourceRef ? "target" : "source"} is missing`);
       return;
     }
     if (!source || !target) return; // the unsupported element was already reported
     if (source.scope !== scope || target.scope !== scope) {
-      this.problem(id, `Expected sequence flow '${id}' to connect elements of the same scope, but it crosses from '${source.id}' to '${target.id}'`);
+      this.ctx.problem(id, `Expected sequence flow '${id}' to connect elements of the same scope, but it crosses from '${source.id}' to '${target.id}'`);
       return;
     }
     const body = element.conditionExpression?.body as string | undefined;
     if (body !== undefined && body.trim() !== "") this.conditioned.add(id);
-    const condition = body !== undefined && body.trim() !== "" ? this.expr(id, "the condition", body.trim(), true) : undefined;
+    const condition = body !== undefined && body.trim() !== "" ? this.ctx.expr(id, "the condition", body.trim(), true) : undefined;
     const flow: SequenceFlow = { id, ...(element.name ? { name: element.name } : {}), source, target, ...(condition ? { condition } : {}) };
     source.outgoing.push(flow);
     target.incoming.push(flow);
@@ -284,30 +233,33 @@ class ProcessCompiler {
 
   private checkNode(node: FlowNode, element: any): void {
     const id = node.id;
-    if (node.type === "START_EVENT" && node.incoming.length > 0) this.problem(id, `Expected start event '${id}' to have no incoming sequence flow, but found ${node.incoming.length}`);
-    if (node.type === "END_EVENT" && node.outgoing.length > 0) this.problem(id, `Expected end event '${id}' to have no outgoing sequence flow, but found ${node.outgoing.length}`);
+    const ctx = this.ctx;
+    if (node.type === "START_EVENT" && node.incoming.length > 0) ctx.problem(id, `Expected start event '${id}' to have no incoming sequence flow, but found ${node.incoming.length}`);
+    if (node.type === "END_EVENT" && node.outgoing.length > 0) ctx.problem(id, `Expected end event '${id}' to have no outgoing sequence flow, but found ${node.outgoing.length}`);
+    if (node.type === "EVENT_SUB_PROCESS" && (node.incoming.length > 0 || node.outgoing.length > 0)) ctx.problem(id, `Expected event sub-process '${id}' to have no incoming or outgoing sequence flows, but it has some`);
+    if (node.type === "EVENT_BASED_GATEWAY") checkEventBasedGateway(ctx, node);
     const isGateway = node.type === "EXCLUSIVE_GATEWAY" || node.type === "INCLUSIVE_GATEWAY" || node.type === "PARALLEL_GATEWAY";
     if (element?.default) {
       const flow = node.outgoing.find((f) => f.id === element.default.id);
-      if (!flow) this.problem(id, `Expected the default flow '${element.default.id}' of '${id}' to be one of its outgoing flows, but it is not`);
+      if (!flow) ctx.problem(id, `Expected the default flow '${element.default.id}' of '${id}' to be one of its outgoing flows, but it is not`);
       else node.defaultFlow = flow;
     }
     for (const flow of node.outgoing) {
       if (!flow.condition) continue;
       if (node.type !== "EXCLUSIVE_GATEWAY" && node.type !== "INCLUSIVE_GATEWAY") {
-        this.problem(flow.id, `Expected conditions only on flows leaving exclusive or inclusive gateways, but flow '${flow.id}' leaves '${id}' (${node.type})`);
+        ctx.problem(flow.id, `Expected conditions only on flows leaving exclusive or inclusive gateways, but flow '${flow.id}' leaves '${id}' (${node.type})`);
       } else if (flow === node.defaultFlow) {
-        this.problem(flow.id, `Expected the default flow '${flow.id}' to have no condition, but it has one`);
+        ctx.problem(flow.id, `Expected the default flow '${flow.id}' to have no condition, but it has one`);
       }
     }
     if (!isGateway) return;
     if (node.outgoing.length === 0) {
-      this.problem(id, `Expected gateway '${id}' to have at least one outgoing sequence flow, but found none: no way out`);
+      ctx.problem(id, `Expected gateway '${id}' to have at least one outgoing sequence flow, but found none: no way out`);
     }
     if ((node.type === "EXCLUSIVE_GATEWAY" || node.type === "INCLUSIVE_GATEWAY") && node.outgoing.length > 1) {
       for (const flow of node.outgoing) {
         if (!flow.condition && !this.conditioned.has(flow.id) && flow !== node.defaultFlow) {
-          this.problem(flow.id, `Expected flow '${flow.id}' leaving gateway '${id}' to have a condition or to be the default flow, but it has neither`);
+          ctx.problem(flow.id, `Expected flow '${flow.id}' leaving gateway '${id}' to have a condition or to be the default flow, but it has neither`);
         }
       }
     }

@@ -20,7 +20,61 @@ export type ElementType =
   | "SCRIPT_TASK"
   | "EXCLUSIVE_GATEWAY"
   | "PARALLEL_GATEWAY"
-  | "INCLUSIVE_GATEWAY";
+  | "INCLUSIVE_GATEWAY"
+  | "INTERMEDIATE_CATCH_EVENT"
+  | "BOUNDARY_EVENT"
+  | "EVENT_SUB_PROCESS"
+  | "EVENT_BASED_GATEWAY"
+  | "RECEIVE_TASK"
+  | "CALL_ACTIVITY"
+  | "AD_HOC_SUB_PROCESS"
+  | "MULTI_INSTANCE_BODY";
+
+export type EventKind = "timer" | "message" | "signal" | "error" | "escalation" | "link" | "terminate";
+
+export interface TimerDefinition {
+  type: "duration" | "date" | "cycle";
+  expression: Expression;
+}
+
+/** One event definition of an event (Camunda 8 allows at most one per event). */
+export interface EventDefinition {
+  kind: EventKind;
+  timer?: TimerDefinition;
+  /** Message or signal name (FEEL-able). */
+  name?: Expression;
+  /** zeebe:subscription correlationKey (FEEL). */
+  correlationKey?: Expression;
+  /** Error or escalation code; undefined on a catch event = catch all. FEEL-able on throw events. */
+  code?: Expression;
+  /** Link name. */
+  linkName?: string;
+}
+
+export interface MultiInstanceDefinition {
+  sequential: boolean;
+  inputCollection?: Expression;
+  inputElement?: string;
+  outputCollection?: string;
+  outputElement?: Expression;
+  completionCondition?: Expression;
+}
+
+export interface CalledElementDefinition {
+  processId: Expression;
+  propagateAllChildVariables: boolean;
+  propagateAllParentVariables: boolean;
+  bindingType: "latest" | "deployment" | "versionTag";
+  versionTag?: string;
+}
+
+export interface AdHocDefinition {
+  activeElementsCollection?: Expression;
+  completionCondition?: Expression;
+  cancelRemainingInstances: boolean;
+  outputCollection?: string;
+  outputElement?: Expression;
+}
 
 export interface Mapping {
   source: Expression;
@@ -77,6 +131,22 @@ export interface FlowNode {
   job?: JobDefinition;
   userTask?: UserTaskDefinition;
   script?: ScriptDefinition;
+  /** The event definition of an event, if it has one. */
+  event?: EventDefinition;
+  /** Boundary events: interrupting (cancelActivity); event sub-process start events: isInterrupting. */
+  interrupting?: boolean;
+  /** Boundary events: the activity they are attached to. */
+  attachedTo?: FlowNode;
+  /** Activities: their boundary events. */
+  boundaryEvents?: FlowNode[];
+  /** Scopes: their event sub-processes (children that no flow reaches). */
+  eventSubProcesses?: FlowNode[];
+  /** Activities with multi-instance characteristics. */
+  multiInstance?: MultiInstanceDefinition;
+  calledElement?: CalledElementDefinition;
+  adHoc?: AdHocDefinition;
+  /** Intermediate throw link events: the catch link event of the same name in the same scope. */
+  linkTarget?: FlowNode;
   /** Scopes only. */
   children?: FlowNode[];
   startEvent?: FlowNode;
@@ -96,4 +166,6 @@ export interface ExecutableProcess {
   readonly flows: Map<string, SequenceFlow>;
   /** Form ids linked from user tasks (`zeebe:formDefinition formId`). */
   readonly formIds: string[];
+  /** Start events of the process that have a timer, message or signal definition. */
+  readonly eventStarts: FlowNode[];
 }

@@ -16,11 +16,17 @@ import type { FlowNode, SequenceFlow } from "../model/types.js";
 import { isFinal, transitionTo, type LifecycleState } from "../lifecycle.js";
 import type { HistoryRecord, IncidentErrorType, ProcessInstanceRow } from "../state.js";
 import type { SqliteStore } from "../../persistence/sqlite-store.js";
-import type { DefinitionRegistry } from "../definitions.js";
+import type { DefinitionRegistry, DeployedProcess } from "../definitions.js";
 import { VariableScopes, setPath } from "../shared/variables.js";
 import { elementRecord } from "../shared/records.js";
 import { InstanceContext, type RuntimeElement } from "./instance.js";
 import { behaviorOf } from "../behaviors/index.js";
+import { catchersOf, closeSubscriptions, openSubscriptions, ownsSubscriptions } from "./subscriptions.js";
+import { correlateBufferedMessage } from "./triggers.js";
+import { onInnerCompleted, collectOutputElement } from "../behaviors/multi-instance-body.js";
+import { adHocTokenEnded } from "../behaviors/ad-hoc-sub-process.js";
+import { childInstanceCompleted } from "../behaviors/call-activity.js";
+import type { SubscriptionRow } from "../state.js";
 
 export interface RuntimeDeps {
   store: SqliteStore;
@@ -32,6 +38,8 @@ export interface RuntimeDeps {
 /** What a committed command asks the engine to do afterwards (never inside the transaction). */
 export class Effects {
   readonly jobTypes = new Set<string>();
+  /** A timer was created or moved: the scheduler should look at its next due time. */
+  timersChanged = false;
   readonly userTasks: number[] = [];
   readonly finishedInstances: number[] = [];
   readonly after: Array<() => void> = [];
@@ -131,14 +139,19 @@ export class Execution {
 
   transition(context: InstanceContext, element: RuntimeElement, to: LifecycleState, extra?: Record<string, unknown>): void {
     transitionTo(element, to);
+    if ((to === "COMPLETING" || to === "TERMINATING") && ownsSubscriptions(element.node)) closeSubscriptions(this, element);
     context.touch(element);
     this.record(context.pi.key, elementRecord(element, extra));
   }
 
-  /** Creates a token on `node` inside `scope` and queues its activation. */
-  activate(context: InstanceContext, node: FlowNode, scope: RuntimeElement): RuntimeElement {
+  /**
+   * Creates a token on `node` inside `scope` and queues its activation. A multi-instance activity
+   * first gets its body (MULTI_INSTANCE_BODY); the body creates the inner instances (`inner`).
+   */
+  activate(context: InstanceContext, node: FlowNode, scope: RuntimeElement, inner = false): RuntimeElement {
     const element: RuntimeElement = {
-      key: this.nextKey(), processInstanceKey: context.pi.key, flowScopeKey: scope.key, elementId: node.id, elementType: node.type,
+      key: this.nextKey(), processInstanceKey: context.pi.key, flowScopeKey: scope.key, elementId: node.id,
+      elementType: node.multiInstance && !inner ? "MULTI_INSTANCE_BODY" : node.type,
       state: "ACTIVATING", incidentKey: null, data: null, createdAt: this.now, node, persisted: false, dirty: true,
     };
     context.add(element);
@@ -150,8 +163,11 @@ export class Execution {
   /** ACTIVATING: input mappings, then the element's behaviour. Re-run when an incident is resolved. */
   runActivation(context: InstanceContext, element: RuntimeElement): void {
     if (element.state !== "ACTIVATING") return; // terminated meanwhile
-    if (element.node.inputs.length > 0 && !this.applyInputs(context, element)) return;
-    behaviorOf(element.node).activate(this, context, element);
+    const isBody = element.elementType === "MULTI_INSTANCE_BODY";
+    if (!isBody && element.node.inputs.length > 0 && !this.applyInputs(context, element)) return;
+    const catchers = catchersOf(element);
+    if (catchers.length > 0 && !openSubscriptions(this, context, element, catchers)) return;
+    behaviorOf(element).activate(this, context, element);
   }
 
   private applyInputs(context: InstanceContext, element: RuntimeElement): boolean {
@@ -196,11 +212,22 @@ export class Execution {
 
   /** COMPLETING: output mappings, COMPLETED, then the outgoing flows. Re-run when an incident is resolved. */
   finishCompletion(context: InstanceContext, element: RuntimeElement, flows?: SequenceFlow[]): void {
-    if (element.node.outputs.length > 0 && !this.applyOutputs(context, element)) return;
+    const isBody = element.elementType === "MULTI_INSTANCE_BODY";
+    if (!isBody && element.node.outputs.length > 0 && !this.applyOutputs(context, element)) return;
+    const scope = context.element(element.flowScopeKey)!;
+    if (scope.elementType === "MULTI_INSTANCE_BODY" && !collectOutputElement(this, context, scope, element)) return;
     this.transition(context, element, "COMPLETED");
     this.release(context, element);
-    const scope = context.element(element.flowScopeKey)!;
-    const outgoing = flows ?? element.node.outgoing;
+    if (scope.elementType === "MULTI_INSTANCE_BODY") {
+      onInnerCompleted(this, context, scope, element);
+      return;
+    }
+    const outgoing = flows ?? (element.node.linkTarget ? [] : element.node.outgoing);
+    if (element.node.linkTarget) {
+      this.record(context.pi.key, { type: "LINK_TAKEN", elementId: element.elementId, target: element.node.linkTarget.id, flowScopeKey: scope.key });
+      this.activate(context, element.node.linkTarget, scope);
+      return;
+    }
     for (const flow of outgoing) this.takeFlow(context, flow, scope);
     if (outgoing.length === 0) this.checkScopeCompletion(context, scope);
   }
@@ -235,7 +262,7 @@ export class Execution {
     if (isFinal(element.state) || element.state === "TERMINATING") return;
     this.transition(context, element, "TERMINATING");
     this.terminateChildren(context, element);
-    behaviorOf(element.node).terminate(this, context, element);
+    behaviorOf(element).terminate(this, context, element);
     if (element.incidentKey !== null) this.resolveIncidentRow(context, element);
     this.transition(context, element, "TERMINATED");
     this.release(context, element);
@@ -255,6 +282,10 @@ export class Execution {
   /** A scope completes when no token is left in it. */
   checkScopeCompletion(context: InstanceContext, scope: RuntimeElement): void {
     if (scope.state !== "ACTIVATED") return;
+    if (scope.elementType === "AD_HOC_SUB_PROCESS") {
+      adHocTokenEnded(this, context, scope);
+      return;
+    }
     if (context.children(scope.key).length > 0) return;
     if (context.joinTokens.some((t) => t.scopeKey === scope.key)) return;
     if (scope === context.root) this.completeProcess(context);
@@ -269,6 +300,8 @@ export class Execution {
     context.pi.endDate = this.now;
     context.piDirty = true;
     this.effects.finishedInstances.push(context.pi.key);
+    this.store.events.unlockStart(context.pi.key);
+    if (context.pi.parentElementInstanceKey !== null) childInstanceCompleted(this, context);
   }
 
   /** Cancels a whole process instance: every token terminated, the instance TERMINATED. */
@@ -282,6 +315,47 @@ export class Execution {
     context.pi.endDate = this.now;
     context.piDirty = true;
     this.effects.finishedInstances.push(context.pi.key);
+    this.store.events.unlockStart(context.pi.key);
+  }
+
+  /** Activates the process scope of a new instance: event sub-process subscriptions, then a start event. */
+  activateRoot(context: InstanceContext, start: FlowNode): RuntimeElement | null {
+    const root = context.root;
+    this.record(context.pi.key, elementRecord(root, { bpmnProcessId: context.pi.bpmnProcessId, version: context.pi.version, processDefinitionKey: context.pi.processDefinitionKey }));
+    const catchers = catchersOf(root);
+    if (catchers.length > 0 && !openSubscriptions(this, context, root, catchers)) {
+      throw new EngineError("INVALID_STATE", `Expected the event sub-process subscriptions of '${context.pi.bpmnProcessId}' to open, but an expression failed: ${this.store.incidents({ processInstanceKey: context.pi.key }).at(-1)?.errorMessage ?? "unknown"}`);
+    }
+    this.transition(context, root, "ACTIVATED");
+    return this.activate(context, start, root);
+  }
+
+  /** Moves a live instance to another version, element by element (validated by the caller). */
+  migrate(context: InstanceContext, target: DeployedProcess, mapping: Map<string, string>): void {
+    const from = { processDefinitionKey: context.pi.processDefinitionKey, version: context.pi.version };
+    const moved = new Map<number, string>();
+    for (const element of context.elements.values()) {
+      if (element === context.root) continue;
+      closeSubscriptions(this, element);
+      const targetId = mapping.get(element.elementId)!;
+      element.elementId = targetId;
+      element.node = target.process.elements.get(targetId)!;
+      context.touch(element);
+      moved.set(element.key, targetId);
+    }
+    closeSubscriptions(this, context.root);
+    context.process = target.process;
+    context.root.node = target.process.root;
+    context.root.elementId = target.process.bpmnProcessId;
+    context.pi.processDefinitionKey = target.key;
+    context.pi.version = target.version;
+    this.store.migrateProcessInstance(context.pi.key, target.key, target.version, moved);
+    this.record(context.pi.key, { type: "PROCESS_INSTANCE_MIGRATED", from, to: { processDefinitionKey: target.key, version: target.version }, elements: Object.fromEntries(mapping) });
+  }
+
+  /** A newly opened message subscription takes the oldest buffered message it matches. */
+  correlateBuffered(subscription: SubscriptionRow): void {
+    correlateBufferedMessage(this, subscription);
   }
 
   // ── flows and joins ─────────────────────────────────────────────────────────────────────────────

@@ -9,7 +9,8 @@ import type { VariableScopes } from "../shared/variables.js";
 import { isFinal } from "../lifecycle.js";
 
 export interface RuntimeElement extends ElementInstanceRow {
-  readonly node: FlowNode;
+  /** Changes only when the instance is migrated. */
+  node: FlowNode;
   /** A row exists in element_instance. */
   persisted: boolean;
   /** Changed since loaded or last flushed. */
@@ -25,7 +26,8 @@ export class InstanceContext {
 
   constructor(
     readonly pi: ProcessInstanceRow,
-    readonly process: ExecutableProcess,
+    /** Changes only when the instance is migrated to another version. */
+    public process: ExecutableProcess,
     readonly variables: VariableScopes,
     readonly joinTokens: JoinTokenRow[],
     /** The process itself as a scope element (key = process instance key); its row is `pi`. */

@@ -10,6 +10,10 @@ export { UserTaskEntity } from "./user-task.js";
 export { IncidentEntity } from "./incident.js";
 export { HistoryEntity } from "./history.js";
 export { EngineMetaEntity } from "./engine-meta.js";
+export { EventSubscriptionEntity } from "./event-subscription.js";
+export { MessageEntity } from "./message.js";
+export { MessageCorrelationEntity } from "./message-correlation.js";
+export { MessageStartLockEntity } from "./message-start-lock.js";
 
 import { DeploymentEntity } from "./deployment.js";
 import { ProcessDefinitionEntity } from "./process-definition.js";
@@ -23,8 +27,13 @@ import { UserTaskEntity } from "./user-task.js";
 import { IncidentEntity } from "./incident.js";
 import { HistoryEntity } from "./history.js";
 import { EngineMetaEntity } from "./engine-meta.js";
+import { EventSubscriptionEntity } from "./event-subscription.js";
+import { MessageEntity } from "./message.js";
+import { MessageCorrelationEntity } from "./message-correlation.js";
+import { MessageStartLockEntity } from "./message-start-lock.js";
 
 export const ENTITIES = [
   DeploymentEntity, ProcessDefinitionEntity, FormEntity, ProcessInstanceEntity, ElementInstanceEntity, VariableEntity,
   JoinTokenEntity, JobEntity, UserTaskEntity, IncidentEntity, HistoryEntity, EngineMetaEntity,
+  EventSubscriptionEntity, MessageEntity, MessageCorrelationEntity, MessageStartLockEntity,
 ];

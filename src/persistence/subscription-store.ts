@@ -1,0 +1,149 @@
+/**
+ * Event subscriptions (timers, messages, signals), buffered messages and their correlations, on the
+ * same connection as SqliteStore. Synchronous; writes run inside the write lane.
+ */
+import type Database from "better-sqlite3";
+import type { MessageRow, SubscriptionKind, SubscriptionRow } from "../engine/state.js";
+
+type Row = Record<string, any>;
+
+function toSubscription(r: Row): SubscriptionRow {
+  return {
+    key: r.key, kind: r.kind, processDefinitionKey: r.process_definition_key, bpmnProcessId: r.bpmn_process_id,
+    processInstanceKey: r.process_instance_key, elementInstanceKey: r.element_instance_key, elementId: r.element_id,
+    name: r.name, correlationKey: r.correlation_key, dueDate: r.due_date, cycle: r.cycle, repetitions: r.repetitions,
+    interrupting: r.interrupting === 1 || r.interrupting === true, createdAt: r.created_at,
+  };
+}
+
+function toMessage(r: Row): MessageRow {
+  return {
+    key: r.key, name: r.name, correlationKey: r.correlation_key, variables: JSON.parse(r.variables), messageId: r.message_id,
+    expiresAt: r.expires_at, createdAt: r.created_at,
+  };
+}
+
+export class SubscriptionStore {
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  insert(s: SubscriptionRow): void {
+    this.stmt(
+      `INSERT INTO event_subscription (key, kind, process_definition_key, bpmn_process_id, process_instance_key, element_instance_key, element_id, name, correlation_key, due_date, cycle, repetitions, interrupting, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(s.key, s.kind, s.processDefinitionKey, s.bpmnProcessId, s.processInstanceKey, s.elementInstanceKey, s.elementId, s.name,
+      s.correlationKey, s.dueDate, s.cycle, s.repetitions, s.interrupting ? 1 : 0, s.createdAt);
+  }
+
+  get(key: number): SubscriptionRow | undefined {
+    const r = this.stmt(`SELECT * FROM event_subscription WHERE key = ?`).get(key) as Row | undefined;
+    return r && toSubscription(r);
+  }
+
+  reschedule(key: number, dueDate: number, repetitions: number | null): void {
+    this.stmt(`UPDATE event_subscription SET due_date = ?, repetitions = ? WHERE key = ?`).run(dueDate, repetitions, key);
+  }
+
+  delete(key: number): void {
+    this.stmt(`DELETE FROM event_subscription WHERE key = ?`).run(key);
+  }
+
+  /** Subscriptions owned by an element instance (its boundary events, its catch, its event sub-processes). */
+  ofOwner(elementInstanceKey: number): SubscriptionRow[] {
+    return (this.stmt(`SELECT * FROM event_subscription WHERE element_instance_key = ? ORDER BY key`).all(elementInstanceKey) as Row[]).map(toSubscription);
+  }
+
+  deleteOfOwner(elementInstanceKey: number): number {
+    return this.stmt(`DELETE FROM event_subscription WHERE element_instance_key = ?`).run(elementInstanceKey).changes;
+  }
+
+  ofProcessInstance(processInstanceKey: number): SubscriptionRow[] {
+    return (this.stmt(`SELECT * FROM event_subscription WHERE process_instance_key = ? ORDER BY key`).all(processInstanceKey) as Row[]).map(toSubscription);
+  }
+
+  /** Start-event subscriptions of a process id (all versions; the caller keeps the latest only). */
+  startSubscriptions(bpmnProcessId: string): SubscriptionRow[] {
+    return (this.stmt(`SELECT * FROM event_subscription WHERE bpmn_process_id = ? AND process_instance_key IS NULL ORDER BY key`).all(bpmnProcessId) as Row[]).map(toSubscription);
+  }
+
+  dueTimers(now: number, limit: number): SubscriptionRow[] {
+    return (this.stmt(`SELECT * FROM event_subscription WHERE kind = 'TIMER' AND due_date <= ? ORDER BY due_date, key LIMIT ?`).all(now, limit) as Row[]).map(toSubscription);
+  }
+
+  nextTimerDue(): number | undefined {
+    const r = this.stmt(`SELECT MIN(due_date) AS t FROM event_subscription WHERE kind = 'TIMER'`).get() as { t: number | null };
+    return r.t ?? undefined;
+  }
+
+  /** Open message subscriptions for a name and correlation key (start events: any key), oldest first. */
+  messageSubscriptions(name: string, correlationKey: string): SubscriptionRow[] {
+    return (this.stmt(
+      `SELECT * FROM event_subscription WHERE kind = 'MESSAGE' AND name = ? AND (correlation_key = ? OR process_instance_key IS NULL) ORDER BY key`,
+    ).all(name, correlationKey) as Row[]).map(toSubscription);
+  }
+
+  signalSubscriptions(name: string): SubscriptionRow[] {
+    return (this.stmt(`SELECT * FROM event_subscription WHERE kind = 'SIGNAL' AND name = ? ORDER BY key`).all(name) as Row[]).map(toSubscription);
+  }
+
+  count(kind: SubscriptionKind): number {
+    return (this.stmt(`SELECT count(*) AS n FROM event_subscription WHERE kind = ?`).get(kind) as { n: number }).n;
+  }
+
+  // ── buffered messages ─────────────────────────────────────────────────────────────────────────
+
+  insertMessage(m: MessageRow): void {
+    this.stmt(`INSERT INTO message (key, name, correlation_key, variables, message_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+      .run(m.key, m.name, m.correlationKey, JSON.stringify(m.variables), m.messageId, m.expiresAt, m.createdAt);
+  }
+
+  messageById(name: string, messageId: string, now: number): MessageRow | undefined {
+    const r = this.stmt(`SELECT * FROM message WHERE message_id = ? AND name = ? AND expires_at > ?`).get(messageId, name, now) as Row | undefined;
+    return r && toMessage(r);
+  }
+
+  /** Buffered, unexpired messages not yet correlated to this process instance, oldest first. */
+  bufferedMessages(name: string, correlationKey: string, now: number, processInstanceKey: number | null): MessageRow[] {
+    return (this.stmt(
+      `SELECT * FROM message m WHERE name = ? AND correlation_key = ? AND expires_at > ?
+         AND NOT EXISTS (SELECT 1 FROM message_correlation c WHERE c.message_key = m.key AND c.process_instance_key = ?) ORDER BY key`,
+    ).all(name, correlationKey, now, processInstanceKey ?? -1) as Row[]).map(toMessage);
+  }
+
+  recordCorrelation(key: number, messageKey: number, processInstanceKey: number): void {
+    this.stmt(`INSERT INTO message_correlation (key, message_key, process_instance_key) VALUES (?, ?, ?)`).run(key, messageKey, processInstanceKey);
+  }
+
+  wasCorrelated(messageKey: number, processInstanceKey: number): boolean {
+    return !!this.stmt(`SELECT 1 FROM message_correlation WHERE message_key = ? AND process_instance_key = ?`).get(messageKey, processInstanceKey);
+  }
+
+  deleteExpiredMessages(now: number): number {
+    this.stmt(`DELETE FROM message_correlation WHERE message_key IN (SELECT key FROM message WHERE expires_at <= ?)`).run(now);
+    return this.stmt(`DELETE FROM message WHERE expires_at <= ?`).run(now).changes;
+  }
+
+  // ── message start locks ───────────────────────────────────────────────────────────────────────
+
+  startLocked(bpmnProcessId: string, correlationKey: string): boolean {
+    return !!this.stmt(`SELECT 1 FROM message_start_lock WHERE bpmn_process_id = ? AND correlation_key = ?`).get(bpmnProcessId, correlationKey);
+  }
+
+  lockStart(processInstanceKey: number, bpmnProcessId: string, correlationKey: string): void {
+    this.stmt(`INSERT INTO message_start_lock (process_instance_key, bpmn_process_id, correlation_key) VALUES (?, ?, ?)`).run(processInstanceKey, bpmnProcessId, correlationKey);
+  }
+
+  unlockStart(processInstanceKey: number): void {
+    this.stmt(`DELETE FROM message_start_lock WHERE process_instance_key = ?`).run(processInstanceKey);
+  }
+}
