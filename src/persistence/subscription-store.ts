@@ -87,9 +87,10 @@ export class SubscriptionStore {
 
   /** Open message subscriptions for a name and correlation key (start events: any key), oldest first. */
   messageSubscriptions(name: string, correlationKey: string): SubscriptionRow[] {
-    return (this.stmt(
-      `SELECT * FROM event_subscription WHERE kind = 'MESSAGE' AND name = ? AND (correlation_key = ? OR process_instance_key IS NULL) ORDER BY key`,
-    ).all(name, correlationKey) as Row[]).map(toSubscription);
+    // Two index lookups (an OR would scan every subscription): instance waits by key, start events by name.
+    const waiting = this.stmt(`SELECT * FROM event_subscription WHERE kind = 'MESSAGE' AND name = ? AND correlation_key = ?`).all(name, correlationKey) as Row[];
+    const starts = this.stmt(`SELECT * FROM event_subscription WHERE kind = 'MESSAGE' AND name = ? AND correlation_key IS NULL`).all(name) as Row[];
+    return [...waiting, ...starts].map(toSubscription).sort((a, b) => a.key - b.key);
   }
 
   signalSubscriptions(name: string): SubscriptionRow[] {
