@@ -7,7 +7,8 @@ import { EngineError, notFound } from "../errors.js";
 import type { Execution } from "../runtime/execution.js";
 import type { InstanceContext, RuntimeElement } from "../runtime/instance.js";
 import { activatable } from "../behaviors/ad-hoc-sub-process.js";
-import { catchersOf, openSubscriptions } from "../runtime/subscriptions.js";
+import { catchersOf, closeSubscriptions, openSubscriptions } from "../runtime/subscriptions.js";
+import type { DeployedProcess } from "../definitions.js";
 import { checkVariables } from "./validate.js";
 
 function liveElement(rt: Execution, key: number): { context: InstanceContext; element: RuntimeElement } {
@@ -129,7 +130,7 @@ export function migrateInstance(rt: Execution, processInstanceKey: number, reque
     }
   }
   if (problems.length > 0) throw new EngineError("INVALID_ARGUMENT", `Expected a migration plan that can be honoured, but: ${problems.join("; ")}`);
-  rt.migrate(context, target, mapping);
+  applyMigration(rt, context, target, mapping);
   for (const element of [...context.elements.values()]) {
     if (element === context.root || element.state !== "ACTIVATED") continue;
     const catchers = element.node.type === "INTERMEDIATE_CATCH_EVENT" || element.node.type === "RECEIVE_TASK" ? [element.node] : element.node.type === "EVENT_BASED_GATEWAY" ? element.node.outgoing.map((f) => f.target) : catchersOf(element);
@@ -139,3 +140,27 @@ export function migrateInstance(rt: Execution, processInstanceKey: number, reque
   if (rootCatchers.length > 0) openSubscriptions(rt, context, context.root, rootCatchers);
   rt.drain();
 }
+
+/** Moves a live instance to another version, element by element (validated by the caller). */
+function applyMigration(rt: Execution, context: InstanceContext, target: DeployedProcess, mapping: Map<string, string>): void {
+  const from = { processDefinitionKey: context.pi.processDefinitionKey, version: context.pi.version };
+  const moved = new Map<number, string>();
+  for (const element of context.elements.values()) {
+    if (element === context.root) continue;
+    closeSubscriptions(rt, element);
+    const targetId = mapping.get(element.elementId)!;
+    element.elementId = targetId;
+    element.node = target.process.elements.get(targetId)!;
+    context.touch(element);
+    moved.set(element.key, targetId);
+  }
+  closeSubscriptions(rt, context.root);
+  context.process = target.process;
+  context.root.node = target.process.root;
+  context.root.elementId = target.process.bpmnProcessId;
+  context.pi.processDefinitionKey = target.key;
+  context.pi.version = target.version;
+  rt.store.migrateProcessInstance(context.pi.key, target.key, target.version, moved);
+  rt.record(context.pi.key, { type: "PROCESS_INSTANCE_MIGRATED", from, to: { processDefinitionKey: target.key, version: target.version }, elements: Object.fromEntries(mapping) });
+}
+

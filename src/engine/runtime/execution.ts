@@ -16,13 +16,14 @@ import type { FlowNode, SequenceFlow } from "../model/types.js";
 import { isFinal, transitionTo, type LifecycleState } from "../lifecycle.js";
 import type { HistoryRecord, IncidentErrorType, ProcessInstanceRow } from "../state.js";
 import type { SqliteStore } from "../../persistence/sqlite-store.js";
-import type { DefinitionRegistry, DeployedProcess } from "../definitions.js";
+import type { DefinitionRegistry } from "../definitions.js";
 import { VariableScopes, setPath } from "../shared/variables.js";
 import { elementRecord } from "../shared/records.js";
 import { InstanceContext, type RuntimeElement } from "./instance.js";
 import { behaviorOf } from "../behaviors/index.js";
 import { catchersOf, closeSubscriptions, openSubscriptions, ownsSubscriptions } from "./subscriptions.js";
 import { correlateBufferedMessage } from "./triggers.js";
+import { fireInclusiveJoins, takeFlow } from "./joins.js";
 import { onInnerCompleted, collectOutputElement } from "../behaviors/multi-instance-body.js";
 import { adHocTokenEnded } from "../behaviors/ad-hoc-sub-process.js";
 import { childInstanceCompleted } from "../behaviors/call-activity.js";
@@ -130,7 +131,7 @@ export class Execution {
       this.queue.length = 0;
       this.head = 0;
       let fired = false;
-      for (const context of this.instances.values()) fired = this.fireInclusiveJoins(context) || fired;
+      for (const context of this.instances.values()) fired = fireInclusiveJoins(this, context) || fired;
       if (!fired) return;
     }
   }
@@ -330,89 +331,15 @@ export class Execution {
     return this.activate(context, start, root);
   }
 
-  /** Moves a live instance to another version, element by element (validated by the caller). */
-  migrate(context: InstanceContext, target: DeployedProcess, mapping: Map<string, string>): void {
-    const from = { processDefinitionKey: context.pi.processDefinitionKey, version: context.pi.version };
-    const moved = new Map<number, string>();
-    for (const element of context.elements.values()) {
-      if (element === context.root) continue;
-      closeSubscriptions(this, element);
-      const targetId = mapping.get(element.elementId)!;
-      element.elementId = targetId;
-      element.node = target.process.elements.get(targetId)!;
-      context.touch(element);
-      moved.set(element.key, targetId);
-    }
-    closeSubscriptions(this, context.root);
-    context.process = target.process;
-    context.root.node = target.process.root;
-    context.root.elementId = target.process.bpmnProcessId;
-    context.pi.processDefinitionKey = target.key;
-    context.pi.version = target.version;
-    this.store.migrateProcessInstance(context.pi.key, target.key, target.version, moved);
-    this.record(context.pi.key, { type: "PROCESS_INSTANCE_MIGRATED", from, to: { processDefinitionKey: target.key, version: target.version }, elements: Object.fromEntries(mapping) });
-  }
-
   /** A newly opened message subscription takes the oldest buffered message it matches. */
   correlateBuffered(subscription: SubscriptionRow): void {
     correlateBufferedMessage(this, subscription);
   }
 
-  // ── flows and joins ─────────────────────────────────────────────────────────────────────────────
+  // ── flows and joins (runtime/joins.ts) ────────────────────────────────────────────────────────
 
   takeFlow(context: InstanceContext, flow: SequenceFlow, scope: RuntimeElement): void {
-    this.record(context.pi.key, { type: "SEQUENCE_FLOW_TAKEN", elementId: flow.id, flowScopeKey: scope.key, source: flow.source.id, target: flow.target.id });
-    const target = flow.target;
-    const joins = (target.type === "PARALLEL_GATEWAY" || target.type === "INCLUSIVE_GATEWAY") && target.incoming.length > 1;
-    if (!joins) {
-      this.activate(context, target, scope);
-      return;
-    }
-    const token = { key: this.nextKey(), processInstanceKey: context.pi.key, scopeKey: scope.key, gatewayId: target.id, flowId: flow.id };
-    this.store.insertJoinToken(token);
-    context.joinTokens.push(token);
-    if (target.type === "PARALLEL_GATEWAY") this.fireJoinIfReady(context, target, scope, () => false);
-  }
-
-  /**
-   * Fires a converging gateway when `ready` says so for the incoming flows still empty: consumes one
-   * token per incoming flow that has one, and activates the gateway once.
-   */
-  private fireJoinIfReady(context: InstanceContext, gateway: FlowNode, scope: RuntimeElement, emptyFlowIsFine: (flow: SequenceFlow) => boolean): boolean {
-    const waiting = context.joinTokens.filter((t) => t.scopeKey === scope.key && t.gatewayId === gateway.id);
-    if (waiting.length === 0) return false;
-    const arrived = new Set(waiting.map((t) => t.flowId));
-    for (const flow of gateway.incoming) {
-      if (!arrived.has(flow.id) && !emptyFlowIsFine(flow)) return false;
-    }
-    for (const flowId of arrived) {
-      const index = context.joinTokens.findIndex((t) => t.scopeKey === scope.key && t.gatewayId === gateway.id && t.flowId === flowId);
-      const [token] = context.joinTokens.splice(index, 1);
-      this.store.deleteJoinToken(token!.key);
-    }
-    this.activate(context, gateway, scope);
-    return true;
-  }
-
-  /** OR-join: fires when no live token can still reach an empty incoming flow. */
-  private fireInclusiveJoins(context: InstanceContext): boolean {
-    const candidates = new Map<string, { gateway: FlowNode; scope: RuntimeElement }>();
-    for (const token of context.joinTokens) {
-      const gateway = context.process.elements.get(token.gatewayId)!;
-      const scope = context.element(token.scopeKey);
-      if (gateway.type === "INCLUSIVE_GATEWAY" && scope) candidates.set(`${token.scopeKey}/${token.gatewayId}`, { gateway, scope });
-    }
-    let fired = false;
-    for (const { gateway, scope } of candidates.values()) {
-      const live = context.children(scope.key).map((e) => e.elementId);
-      for (const token of context.joinTokens) if (token.scopeKey === scope.key && token.gatewayId !== gateway.id) live.push(token.gatewayId);
-      const unreachable = (flow: SequenceFlow) => {
-        const upstream = gateway.upstream!.get(flow.id)!;
-        return !live.some((id) => upstream.has(id));
-      };
-      fired = this.fireJoinIfReady(context, gateway, scope, unreachable) || fired;
-    }
-    return fired;
+    takeFlow(this, context, flow, scope);
   }
 
   // ── expressions, incidents ──────────────────────────────────────────────────────────────────────
