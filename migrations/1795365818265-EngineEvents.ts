@@ -14,8 +14,8 @@ export class EngineEvents1795365818265 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "ix_message_expiry" ON "message" ("expires_at") `);
         await queryRunner.query(`CREATE INDEX "ix_message_id" ON "message" ("message_id") `);
         await queryRunner.query(`CREATE INDEX "ix_message_name" ON "message" ("name", "correlation_key") `);
-        await queryRunner.query(`CREATE TABLE "message_correlation" ("key" bigint PRIMARY KEY NOT NULL, "message_key" bigint NOT NULL, "process_instance_key" bigint NOT NULL)`);
-        await queryRunner.query(`CREATE UNIQUE INDEX "ux_message_correlation" ON "message_correlation" ("message_key", "process_instance_key") `);
+        await queryRunner.query(`CREATE TABLE "message_correlation" ("key" bigint PRIMARY KEY NOT NULL, "message_key" bigint NOT NULL, "bpmn_process_id" varchar(255) NOT NULL, "process_instance_key" bigint NOT NULL)`);
+        await queryRunner.query(`CREATE UNIQUE INDEX "ux_message_correlation" ON "message_correlation" ("message_key", "bpmn_process_id") `);
         await queryRunner.query(`CREATE TABLE "message_start_lock" ("process_instance_key" bigint PRIMARY KEY NOT NULL, "bpmn_process_id" varchar(255) NOT NULL, "correlation_key" varchar(255) NOT NULL)`);
         await queryRunner.query(`CREATE UNIQUE INDEX "ux_message_start_lock" ON "message_start_lock" ("bpmn_process_id", "correlation_key") `);
     }

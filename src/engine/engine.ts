@@ -259,7 +259,10 @@ export class Engine {
   // ── events ────────────────────────────────────────────────────────────────────────────────────
 
   publishMessage(request: PublishMessageRequest): Promise<PublishedMessage> {
-    return this.command((rt) => publishMessage(rt, request));
+    return this.command((rt) => {
+      const { messageKey, correlations } = publishMessage(rt, request);
+      return { messageKey, correlations: correlations.map(({ processInstanceKey, elementId }) => ({ processInstanceKey, elementId })) };
+    });
   }
 
   correlateMessage(request: Omit<PublishMessageRequest, "timeToLive" | "messageId">): Promise<{ messageKey: number; processInstanceKey: number }> {
@@ -268,9 +271,9 @@ export class Engine {
 
   broadcastSignal(signalName: string, variables: Record<string, unknown> = {}): Promise<{ signalKey: number; triggered: Array<{ processInstanceKey: number; elementId: string }> }> {
     return this.command((rt) => {
-      const result = broadcastSignal(rt, signalName, variables);
+      const { signalKey, triggered } = broadcastSignal(rt, signalName, variables);
       rt.drain();
-      return result;
+      return { signalKey, triggered: triggered.map(({ processInstanceKey, elementId }) => ({ processInstanceKey, elementId })) };
     });
   }
 

@@ -108,25 +108,21 @@ export class SubscriptionStore {
       .run(m.key, m.name, m.correlationKey, JSON.stringify(m.variables), m.messageId, m.expiresAt, m.createdAt);
   }
 
-  messageById(name: string, messageId: string, now: number): MessageRow | undefined {
-    const r = this.stmt(`SELECT * FROM message WHERE message_id = ? AND name = ? AND expires_at > ?`).get(messageId, name, now) as Row | undefined;
+  messageById(name: string, correlationKey: string, messageId: string, now: number): MessageRow | undefined {
+    const r = this.stmt(`SELECT * FROM message WHERE message_id = ? AND name = ? AND correlation_key = ? AND expires_at > ?`).get(messageId, name, correlationKey, now) as Row | undefined;
     return r && toMessage(r);
   }
 
-  /** Buffered, unexpired messages not yet correlated to this process instance, oldest first. */
-  bufferedMessages(name: string, correlationKey: string, now: number, processInstanceKey: number | null): MessageRow[] {
+  /** Buffered, unexpired messages not yet correlated to any instance of this process, oldest first. */
+  bufferedMessages(name: string, correlationKey: string, now: number, bpmnProcessId: string): MessageRow[] {
     return (this.stmt(
       `SELECT * FROM message m WHERE name = ? AND correlation_key = ? AND expires_at > ?
-         AND NOT EXISTS (SELECT 1 FROM message_correlation c WHERE c.message_key = m.key AND c.process_instance_key = ?) ORDER BY key`,
-    ).all(name, correlationKey, now, processInstanceKey ?? -1) as Row[]).map(toMessage);
+         AND NOT EXISTS (SELECT 1 FROM message_correlation c WHERE c.message_key = m.key AND c.bpmn_process_id = ?) ORDER BY key`,
+    ).all(name, correlationKey, now, bpmnProcessId) as Row[]).map(toMessage);
   }
 
-  recordCorrelation(key: number, messageKey: number, processInstanceKey: number): void {
-    this.stmt(`INSERT INTO message_correlation (key, message_key, process_instance_key) VALUES (?, ?, ?)`).run(key, messageKey, processInstanceKey);
-  }
-
-  wasCorrelated(messageKey: number, processInstanceKey: number): boolean {
-    return !!this.stmt(`SELECT 1 FROM message_correlation WHERE message_key = ? AND process_instance_key = ?`).get(messageKey, processInstanceKey);
+  recordCorrelation(key: number, messageKey: number, bpmnProcessId: string, processInstanceKey: number): void {
+    this.stmt(`INSERT INTO message_correlation (key, message_key, bpmn_process_id, process_instance_key) VALUES (?, ?, ?, ?)`).run(key, messageKey, bpmnProcessId, processInstanceKey);
   }
 
   deleteExpiredMessages(now: number): number {
@@ -142,6 +138,11 @@ export class SubscriptionStore {
 
   lockStart(processInstanceKey: number, bpmnProcessId: string, correlationKey: string): void {
     this.stmt(`INSERT INTO message_start_lock (process_instance_key, bpmn_process_id, correlation_key) VALUES (?, ?, ?)`).run(processInstanceKey, bpmnProcessId, correlationKey);
+  }
+
+  /** The correlation key an instance holds the start lock for, if any. */
+  startLockKey(processInstanceKey: number): string | undefined {
+    return (this.stmt(`SELECT correlation_key AS k FROM message_start_lock WHERE process_instance_key = ?`).get(processInstanceKey) as { k: string } | undefined)?.k;
   }
 
   unlockStart(processInstanceKey: number): void {

@@ -22,12 +22,15 @@ import { elementRecord } from "../shared/records.js";
 import { InstanceContext, type RuntimeElement } from "./instance.js";
 import { behaviorOf } from "../behaviors/index.js";
 import { catchersOf, closeSubscriptions, openSubscriptions, ownsSubscriptions } from "./subscriptions.js";
-import { correlateBufferedMessage } from "./triggers.js";
+import { correlateBufferedMessage, releaseStartLock } from "./triggers.js";
 import { fireInclusiveJoins, takeFlow } from "./joins.js";
 import { onInnerCompleted, collectOutputElement } from "../behaviors/multi-instance-body.js";
 import { adHocTokenEnded } from "../behaviors/ad-hoc-sub-process.js";
 import { childInstanceCompleted } from "../behaviors/call-activity.js";
 import type { SubscriptionRow } from "../state.js";
+
+/** Most element activations one command may run (see drain()). */
+const MAX_STEPS = 1_000_000;
 
 export interface RuntimeDeps {
   store: SqliteStore;
@@ -53,6 +56,7 @@ export class Execution {
   private readonly records = new Map<number, HistoryRecord[]>();
   private readonly queue: Array<() => void> = [];
   private head = 0;
+  private steps = 0;
 
   constructor(readonly deps: RuntimeDeps) {
     this.now = deps.clock.now();
@@ -120,10 +124,17 @@ export class Execution {
     this.queue.push(work);
   }
 
-  /** Runs queued work until every token rests; then fires inclusive joins that became ready. */
+  /**
+   * Runs queued work until every token rests; then fires inclusive joins that became ready. A model
+   * that loops without ever waiting would run forever inside one transaction: past MAX_STEPS the
+   * command is rejected (and rolled back) instead.
+   */
   drain(): void {
     for (;;) {
       while (this.head < this.queue.length) {
+        if (++this.steps > MAX_STEPS) {
+          throw new EngineError("INVALID_STATE", `Expected the command to reach a wait state, but it ran more than ${MAX_STEPS} steps: the model loops without waiting (check loops through gateways, signals that start their own process, or multi-instance collections)`);
+        }
         const work = this.queue[this.head]!;
         this.queue[this.head++] = undefined as unknown as () => void;
         work();
@@ -301,7 +312,7 @@ export class Execution {
     context.pi.endDate = this.now;
     context.piDirty = true;
     this.effects.finishedInstances.push(context.pi.key);
-    this.store.events.unlockStart(context.pi.key);
+    releaseStartLock(this, context);
     if (context.pi.parentElementInstanceKey !== null) childInstanceCompleted(this, context);
   }
 
@@ -316,7 +327,7 @@ export class Execution {
     context.pi.endDate = this.now;
     context.piDirty = true;
     this.effects.finishedInstances.push(context.pi.key);
-    this.store.events.unlockStart(context.pi.key);
+    releaseStartLock(this, context);
   }
 
   /** Activates the process scope of a new instance: event sub-process subscriptions, then a start event. */

@@ -17,6 +17,7 @@ import type { InstanceContext, RuntimeElement } from "./instance.js";
 
 export interface TriggerResult {
   processInstanceKey: number;
+  bpmnProcessId: string;
   elementId: string;
 }
 
@@ -47,7 +48,7 @@ export function triggerSubscription(rt: Execution, subscription: SubscriptionRow
   } else {
     startEventSubProcess(rt, context, owner, catcher, subscription, variables);
   }
-  return { processInstanceKey: context.pi.key, elementId: catcher.id };
+  return { processInstanceKey: context.pi.key, bpmnProcessId: context.pi.bpmnProcessId, elementId: catcher.id };
 }
 
 function markTriggered(context: InstanceContext, catcher: FlowNode, scopeKey: number, variables: Record<string, unknown>): void {
@@ -102,7 +103,7 @@ function startByEvent(rt: Execution, subscription: SubscriptionRow, variables: R
   for (const [name, value] of Object.entries(variables)) context.variables.setLocal(key, name, value);
   rt.activateRoot(context, start);
   if (subscription.kind === "TIMER") keepOrReschedule(rt, subscription);
-  return { processInstanceKey: key, elementId: start.id };
+  return { processInstanceKey: key, bpmnProcessId: definition.bpmnProcessId, elementId: start.id };
 }
 
 // ── messages ────────────────────────────────────────────────────────────────────────────────────────
@@ -119,45 +120,42 @@ export interface PublishMessageRequest {
 export interface PublishedMessage {
   messageKey: number;
   /** Instances the message reached (started or continued). */
-  correlations: TriggerResult[];
+  correlations: Array<Omit<TriggerResult, "bpmnProcessId">>;
 }
 
 /**
  * Publish: correlates to every open subscription for the name and key (at most once per process
  * instance, and per process id for start events), then buffers the message for its time-to-live.
  */
-export function publishMessage(rt: Execution, request: PublishMessageRequest): PublishedMessage {
+export function publishMessage(rt: Execution, request: PublishMessageRequest): { messageKey: number; correlations: TriggerResult[] } {
   if (!request.name) throw new EngineError("INVALID_ARGUMENT", "Expected a message name, but found none");
   const correlationKey = request.correlationKey ?? "";
   const ttl = request.timeToLive ?? 0;
   if (!Number.isInteger(ttl) || ttl < 0) throw new EngineError("INVALID_ARGUMENT", `Expected timeToLive to be a whole number of ms, but found '${String(request.timeToLive)}'`);
-  if (request.messageId && rt.store.events.messageById(request.name, request.messageId, rt.now)) {
-    throw new EngineError("CONFLICT", `Expected a new message id, but a message '${request.name}' with id '${request.messageId}' was already published and has not expired`);
+  if (request.messageId && rt.store.events.messageById(request.name, correlationKey, request.messageId, rt.now)) {
+    throw new EngineError("CONFLICT", `Expected a new message id, but a message '${request.name}' with correlation key '${correlationKey}' and id '${request.messageId}' was already published and has not expired`);
   }
   const messageKey = rt.nextKey();
   const variables = request.variables ?? {};
   const correlations = correlateAll(rt, request.name, correlationKey, variables, messageKey);
   if (ttl > 0) {
     rt.store.events.insertMessage({ key: messageKey, name: request.name, correlationKey, variables, messageId: request.messageId ?? null, expiresAt: rt.now + ttl, createdAt: rt.now });
-    for (const c of correlations) rt.store.events.recordCorrelation(rt.nextKey(), messageKey, c.processInstanceKey);
+    for (const c of correlations) rt.store.events.recordCorrelation(rt.nextKey(), messageKey, c.bpmnProcessId, c.processInstanceKey);
   }
   rt.drain();
   return { messageKey, correlations };
 }
 
+/** A message correlates at most once per process (BPMN process id, across versions), as in Camunda 8. */
 function correlateAll(rt: Execution, name: string, correlationKey: string, variables: Record<string, unknown>, messageKey: number, onlyOne = false): TriggerResult[] {
-  const reached = new Set<number>();
-  const startedProcesses = new Set<string>();
+  const reachedProcesses = new Set<string>();
   const results: TriggerResult[] = [];
   for (const subscription of rt.store.events.messageSubscriptions(name, correlationKey)) {
-    if (subscription.processInstanceKey !== null) {
-      if (reached.has(subscription.processInstanceKey)) continue;
-    } else if (startedProcesses.has(subscription.bpmnProcessId)) continue;
+    if (reachedProcesses.has(subscription.bpmnProcessId)) continue;
     const result = triggerSubscription(rt, subscription, variables, subscription.processInstanceKey === null ? correlationKey : undefined);
     if (!result) continue;
     results.push(result);
-    if (subscription.processInstanceKey !== null) reached.add(subscription.processInstanceKey);
-    else startedProcesses.add(subscription.bpmnProcessId);
+    reachedProcesses.add(subscription.bpmnProcessId);
     rt.record(result.processInstanceKey, { type: "MESSAGE_CORRELATED", key: messageKey, name, correlationKey, elementId: result.elementId });
     if (onlyOne) break;
   }
@@ -179,12 +177,32 @@ export function correlateMessage(rt: Execution, request: Omit<PublishMessageRequ
 /** A message subscription just opened: take the oldest buffered message for it, if any. */
 export function correlateBufferedMessage(rt: Execution, subscription: SubscriptionRow): void {
   if (subscription.name === null || subscription.correlationKey === null) return;
-  const [message]: MessageRow[] = rt.store.events.bufferedMessages(subscription.name, subscription.correlationKey, rt.now, subscription.processInstanceKey);
+  const [message]: MessageRow[] = rt.store.events.bufferedMessages(subscription.name, subscription.correlationKey, rt.now, subscription.bpmnProcessId);
   if (!message) return;
   const result = triggerSubscription(rt, subscription, message.variables);
   if (!result) return;
-  rt.store.events.recordCorrelation(rt.nextKey(), message.key, result.processInstanceKey);
+  rt.store.events.recordCorrelation(rt.nextKey(), message.key, result.bpmnProcessId, result.processInstanceKey);
   rt.record(result.processInstanceKey, { type: "MESSAGE_CORRELATED", key: message.key, name: message.name, correlationKey: message.correlationKey, elementId: result.elementId, buffered: true });
+}
+
+/**
+ * An instance started by a message with a correlation key ended: its lock goes, and a message for that
+ * key buffered meanwhile starts the next instance.
+ */
+export function releaseStartLock(rt: Execution, context: InstanceContext): void {
+  const correlationKey = rt.store.events.startLockKey(context.pi.key);
+  if (correlationKey === undefined) return;
+  rt.store.events.unlockStart(context.pi.key);
+  for (const subscription of rt.store.events.startSubscriptions(context.pi.bpmnProcessId)) {
+    if (subscription.kind !== "MESSAGE" || subscription.name === null) continue;
+    const [message] = rt.store.events.bufferedMessages(subscription.name, correlationKey, rt.now, subscription.bpmnProcessId);
+    if (!message) continue;
+    const result = triggerSubscription(rt, subscription, message.variables, correlationKey);
+    if (!result) continue;
+    rt.store.events.recordCorrelation(rt.nextKey(), message.key, result.bpmnProcessId, result.processInstanceKey);
+    rt.record(result.processInstanceKey, { type: "MESSAGE_CORRELATED", key: message.key, name: message.name, correlationKey, elementId: result.elementId, buffered: true });
+    return;
+  }
 }
 
 // ── signals and timers ──────────────────────────────────────────────────────────────────────────────
