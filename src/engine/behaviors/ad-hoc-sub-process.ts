@@ -18,9 +18,10 @@ export const adHocSubProcessBehavior: ElementBehavior = {
     if (adHoc.activeElementsCollection) {
       const result = rt.evaluate(context, element, adHoc.activeElementsCollection);
       const value = result.ok ? result.value : undefined;
-      const valid = value === null || (Array.isArray(value) && value.every((v) => typeof v === "string" && activatable(element, v)));
-      if (!result.ok || !valid) {
-        rt.raiseIncident(context, element, "EXTRACT_VALUE_ERROR", `Expected the active elements collection of '${element.elementId}' to be a list of ids of its inner elements (${innerIds(element).join(", ")}), but found ${result.ok ? describeValue(value) : result.message}`);
+      const wrong = Array.isArray(value) ? value.filter((v) => typeof v !== "string" || !activatable(element, v)) : [];
+      if (!result.ok || (value !== null && !Array.isArray(value)) || wrong.length > 0) {
+        const found = !result.ok ? result.message : wrong.length > 0 ? `${wrong.map((w) => `'${String(w)}'`).join(", ")}, which ${wrong.length > 1 ? "are not inner elements" : "is not an inner element"}` : describeValue(value);
+        rt.raiseIncident(context, element, "EXTRACT_VALUE_ERROR", `Expected the active elements collection of '${element.elementId}' to be a list of ids of its inner elements (${innerIds(element).join(", ")}), but found ${found}`);
         return;
       }
       ids = (value as string[] | null) ?? [];
@@ -52,7 +53,11 @@ export function adHocTokenEnded(rt: Execution, context: InstanceContext, element
     rt.raiseIncident(context, element, "CONDITION_ERROR", `Expected the completion condition of '${element.elementId}' to evaluate, but it failed: ${result.message}`);
     return;
   }
-  if (result.value !== true) return;
+  if (typeof result.value !== "boolean") {
+    rt.raiseIncident(context, element, "CONDITION_ERROR", `Expected the completion condition '${adHoc.completionCondition.source}' of '${element.elementId}' to be a boolean, but found ${describeValue(result.value)}`);
+    return;
+  }
+  if (!result.value) return;
   if (running && !adHoc.cancelRemainingInstances) return;
   rt.terminateChildren(context, element);
   rt.complete(context, element);

@@ -22,8 +22,8 @@ export const callActivityBehavior: ElementBehavior = {
     const registry = rt.deps.definitions;
     const definition = called.bindingType === "versionTag" ? registry.byVersionTag(id.value, called.versionTag!) : registry.latest(id.value);
     if (!definition || !definition.process.root.startEvent) {
-      const what = called.bindingType === "versionTag" ? `with version tag '${called.versionTag}'` : "";
-      rt.raiseIncident(context, element, "CALLED_ELEMENT_ERROR", `Expected process with BPMN process id '${id.value}' ${what}to be deployed with a none start event, but ${definition ? "it has none" : "it is not deployed"}`.replace("  ", " "));
+      const what = called.bindingType === "versionTag" ? ` with version tag '${called.versionTag}'` : "";
+      rt.raiseIncident(context, element, "CALLED_ELEMENT_ERROR", `Expected process with BPMN process id '${id.value}'${what} to be deployed with a none start event, but ${definition ? "it has none" : "it is not deployed"}`);
       return;
     }
     const variables = called.propagateAllParentVariables ? context.context(element) : context.variables.local(element.key);

@@ -64,44 +64,57 @@ export const multiInstanceBodyBehavior: ElementBehavior = {
   terminate() {},
 };
 
-/** Before an inner instance completes: collect its output element (false on an incident). */
-export function collectOutputElement(rt: Execution, context: InstanceContext, body: RuntimeElement, inner: RuntimeElement): boolean {
+/**
+ * Before an inner instance completes: collect its output element and evaluate the completion
+ * condition as if it had completed. A failure or a non-boolean condition is an incident on the inner
+ * instance, which stays COMPLETING (resolving re-runs this). False when it did not go through.
+ */
+export function beforeInnerCompletes(rt: Execution, context: InstanceContext, body: RuntimeElement, inner: RuntimeElement): boolean {
   const mi = body.node.multiInstance!;
-  if (!mi.outputCollection || !mi.outputElement) return true;
-  const result = rt.evaluate(context, inner, mi.outputElement);
-  if (!result.ok) {
-    rt.raiseIncident(context, inner, "EXTRACT_VALUE_ERROR", `Expected the output element of '${inner.elementId}' to evaluate, but it failed: ${result.message}`);
-    return false;
+  let collection: unknown[] | undefined;
+  if (mi.outputCollection && mi.outputElement) {
+    const result = rt.evaluate(context, inner, mi.outputElement);
+    if (!result.ok) {
+      rt.raiseIncident(context, inner, "EXTRACT_VALUE_ERROR", `Expected the output element of '${inner.elementId}' to evaluate, but it failed: ${result.message}`);
+      return false;
+    }
+    const counter = Number(context.variables.local(inner.key)["loopCounter"]);
+    collection = [...((context.variables.local(body.key)[mi.outputCollection] as unknown[]) ?? [])];
+    collection[counter - 1] = result.value;
   }
-  const counter = Number(context.variables.local(inner.key)["loopCounter"]);
-  const collection = [...((context.variables.local(body.key)[mi.outputCollection] as unknown[]) ?? [])];
-  collection[counter - 1] = result.value;
-  context.variables.setLocal(body.key, mi.outputCollection, collection);
+  const loop = state(body);
+  let done = false;
+  if (mi.completionCondition && !loop.done) {
+    const active = context.children(body.key).length - 1;
+    const vars = { ...context.context(inner), numberOfInstances: loop.total, numberOfCompletedInstances: loop.completed + 1, numberOfActiveInstances: active };
+    const result = mi.completionCondition.evaluate(vars, rt.now);
+    if (!result.ok || typeof result.value !== "boolean") {
+      rt.raiseIncident(context, inner, "EXTRACT_VALUE_ERROR", `Expected the completion condition '${mi.completionCondition.source}' of '${inner.elementId}' to be a boolean, but found ${result.ok ? describeValue(result.value) : result.message}`);
+      return false;
+    }
+    done = result.value;
+  }
+  if (collection) context.variables.setLocal(body.key, mi.outputCollection!, collection);
+  if (done) {
+    body.data = { ...loop, done: true } as unknown as Record<string, unknown>;
+    context.touch(body);
+  }
   return true;
 }
 
-/** After an inner instance completed: completion condition, next sequential instance, or the end. */
-export function onInnerCompleted(rt: Execution, context: InstanceContext, body: RuntimeElement, inner: RuntimeElement): void {
+/** After an inner instance completed: the completion condition held, next sequential instance, or the end. */
+export function onInnerCompleted(rt: Execution, context: InstanceContext, body: RuntimeElement): void {
   if (body.state !== "ACTIVATED") return;
   const loop = state(body);
   loop.completed++;
   body.data = { ...loop };
   context.touch(body);
-  const active = context.children(body.key).length;
-  const mi = body.node.multiInstance!;
-  if (mi.completionCondition && !loop.done) {
-    const vars = { ...context.context(body), numberOfInstances: loop.total, numberOfCompletedInstances: loop.completed, numberOfActiveInstances: active };
-    const result = mi.completionCondition.evaluate(vars, rt.now);
-    if (result.ok && result.value === true) {
-      loop.done = true;
-      body.data = { ...loop };
-      for (const child of context.children(body.key)) rt.terminate(context, child);
-      finish(rt, context, body);
-      return;
-    }
+  if (loop.done) {
+    for (const child of context.children(body.key)) rt.terminate(context, child);
+    finish(rt, context, body);
+    return;
   }
-  void inner;
-  if (mi.sequential && loop.next < loop.total) {
+  if (body.node.multiInstance!.sequential && loop.next < loop.total) {
     spawn(rt, context, body);
     return;
   }

@@ -24,7 +24,7 @@ import { behaviorOf } from "../behaviors/index.js";
 import { catchersOf, closeSubscriptions, openSubscriptions, ownsSubscriptions } from "./subscriptions.js";
 import { correlateBufferedMessage, releaseStartLock } from "./triggers.js";
 import { fireInclusiveJoins, takeFlow } from "./joins.js";
-import { onInnerCompleted, collectOutputElement } from "../behaviors/multi-instance-body.js";
+import { beforeInnerCompletes, onInnerCompleted } from "../behaviors/multi-instance-body.js";
 import { adHocTokenEnded } from "../behaviors/ad-hoc-sub-process.js";
 import { childInstanceCompleted } from "../behaviors/call-activity.js";
 import type { SubscriptionRow } from "../state.js";
@@ -227,11 +227,11 @@ export class Execution {
     const isBody = element.elementType === "MULTI_INSTANCE_BODY";
     if (!isBody && element.node.outputs.length > 0 && !this.applyOutputs(context, element)) return;
     const scope = context.element(element.flowScopeKey)!;
-    if (scope.elementType === "MULTI_INSTANCE_BODY" && !collectOutputElement(this, context, scope, element)) return;
+    if (scope.elementType === "MULTI_INSTANCE_BODY" && !beforeInnerCompletes(this, context, scope, element)) return;
     this.transition(context, element, "COMPLETED");
     this.release(context, element);
     if (scope.elementType === "MULTI_INSTANCE_BODY") {
-      onInnerCompleted(this, context, scope, element);
+      onInnerCompleted(this, context, scope);
       return;
     }
     const outgoing = flows ?? (element.node.linkTarget ? [] : element.node.outgoing);
