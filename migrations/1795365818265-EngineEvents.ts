@@ -18,9 +18,13 @@ export class EngineEvents1795365818265 implements MigrationInterface {
         await queryRunner.query(`CREATE UNIQUE INDEX "ux_message_correlation" ON "message_correlation" ("message_key", "bpmn_process_id") `);
         await queryRunner.query(`CREATE TABLE "message_start_lock" ("process_instance_key" bigint PRIMARY KEY NOT NULL, "bpmn_process_id" varchar(255) NOT NULL, "correlation_key" varchar(255) NOT NULL)`);
         await queryRunner.query(`CREATE UNIQUE INDEX "ux_message_start_lock" ON "message_start_lock" ("bpmn_process_id", "correlation_key") `);
+        await queryRunner.query(`CREATE TABLE "compensation_subscription" ("key" bigint PRIMARY KEY NOT NULL, "process_instance_key" bigint NOT NULL, "element_instance_key" bigint NOT NULL, "element_id" varchar(255) NOT NULL, "handler_id" varchar(255) NOT NULL, "scope_key" bigint NOT NULL, "scope_path" text NOT NULL, "created_at" bigint NOT NULL)`);
+        await queryRunner.query(`CREATE INDEX "ix_compensation_subscription_process_instance" ON "compensation_subscription" ("process_instance_key") `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DROP INDEX "ix_compensation_subscription_process_instance"`);
+        await queryRunner.query(`DROP TABLE "compensation_subscription"`);
         await queryRunner.query(`DROP INDEX "ux_message_start_lock"`);
         await queryRunner.query(`DROP TABLE "message_start_lock"`);
         await queryRunner.query(`DROP INDEX "ux_message_correlation"`);

@@ -148,4 +148,27 @@ export class SubscriptionStore {
   unlockStart(processInstanceKey: number): void {
     this.stmt(`DELETE FROM message_start_lock WHERE process_instance_key = ?`).run(processInstanceKey);
   }
+
+  // ── compensation ──────────────────────────────────────────────────────────────────────────────
+
+  insertCompensation(c: { key: number; processInstanceKey: number; elementInstanceKey: number; elementId: string; handlerId: string; scopeKey: number; scopePath: number[]; createdAt: number }): void {
+    this.stmt(`INSERT INTO compensation_subscription (key, process_instance_key, element_instance_key, element_id, handler_id, scope_key, scope_path, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(c.key, c.processInstanceKey, c.elementInstanceKey, c.elementId, c.handlerId, c.scopeKey, `,${c.scopePath.join(",")},`, c.createdAt);
+  }
+
+  /** Completed compensable activities inside a scope (nested completed sub-processes included), latest first. */
+  compensations(processInstanceKey: number, scopeKey: number): Array<{ key: number; elementInstanceKey: number; elementId: string; handlerId: string; scopeKey: number }> {
+    return this.stmt(
+      `SELECT key, element_instance_key AS elementInstanceKey, element_id AS elementId, handler_id AS handlerId, scope_key AS scopeKey
+         FROM compensation_subscription WHERE process_instance_key = ? AND scope_path LIKE ? ORDER BY key DESC`,
+    ).all(processInstanceKey, `%,${scopeKey},%`) as Array<{ key: number; elementInstanceKey: number; elementId: string; handlerId: string; scopeKey: number }>;
+  }
+
+  deleteCompensation(key: number): void {
+    this.stmt(`DELETE FROM compensation_subscription WHERE key = ?`).run(key);
+  }
+
+  deleteCompensationsOf(processInstanceKey: number): void {
+    this.stmt(`DELETE FROM compensation_subscription WHERE process_instance_key = ?`).run(processInstanceKey);
+  }
 }

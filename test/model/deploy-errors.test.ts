@@ -267,13 +267,13 @@ describe("model: refused deployments", () => {
       expectProblem(error, { resource: "complex-gateway.bpmn", elementId: "Activity_KycCheck" }, "ComplexGateway", "not supported yet");
     });
 
-    it("should refuse a compensation boundary event as not supported yet", async () => {
+    it("should refuse a conditional boundary event as not supported yet", async () => {
       // given / when
-      const error = await refusalOf(t.engine, "compensation-boundary-event.bpmn");
+      const error = await refusalOf(t.engine, "conditional-boundary-event.bpmn");
 
       // then
       expect(error.code).to.equal("INVALID_BPMN");
-      expectProblem(error, { resource: "compensation-boundary-event.bpmn", elementId: "Event_ReviewOverdue" }, "Compensation", "not supported yet");
+      expectProblem(error, { resource: "conditional-boundary-event.bpmn", elementId: "Event_ReviewOverdue" }, "Conditional", "not supported yet");
     });
 
     it("should refuse a gateway without outgoing flow as having no way out", async () => {

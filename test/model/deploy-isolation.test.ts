@@ -29,7 +29,7 @@ const refusedDeployments: Array<[string, () => DeployResource[]]> = [
   ["sequence flows without source or target", () => [invalid("dangling-flows.bpmn")]],
   ["a service task without zeebe:taskDefinition", () => [invalid("service-task-without-definition.bpmn")]],
   ["a complex gateway", () => [invalid("complex-gateway.bpmn")]],
-  ["a compensation boundary event", () => [invalid("compensation-boundary-event.bpmn")]],
+  ["a conditional boundary event", () => [invalid("conditional-boundary-event.bpmn")]],
   ["a gateway with no way out", () => [invalid("gateway-no-way-out.bpmn")]],
   ["an unconditioned non-default gateway flow", () => [invalid("unconditioned-flow.bpmn")]],
   ["a condition on a flow leaving a task", () => [invalid("condition-on-task-flow.bpmn")]],

@@ -29,7 +29,7 @@ export const callActivityBehavior: ElementBehavior = {
     const variables = called.propagateAllParentVariables ? context.context(element) : context.variables.local(element.key);
     rt.transition(context, element, "ACTIVATED");
     const key = rt.nextKey();
-    element.data = { childKey: key };
+    element.data = { ...element.data, childKey: key };
     const child = rt.newInstance({
       key, processDefinitionKey: definition.key, bpmnProcessId: definition.bpmnProcessId, version: definition.version, state: "ACTIVE",
       startDate: rt.now, endDate: null, parentProcessInstanceKey: context.pi.key, parentElementInstanceKey: element.key, tenantId: "<default>",

@@ -9,6 +9,7 @@ import type { InstanceContext, RuntimeElement } from "../runtime/instance.js";
 import { broadcastSignal } from "../runtime/triggers.js";
 import { createJob } from "../shared/jobs.js";
 import { throwEvent } from "../shared/throw.js";
+import { throwCompensation } from "../shared/compensation.js";
 
 export function throwFirst(rt: Execution, context: InstanceContext, element: RuntimeElement): "continue" | "stop" {
   const event = element.node.event;
@@ -17,6 +18,7 @@ export function throwFirst(rt: Execution, context: InstanceContext, element: Run
     return "stop";
   }
   if (!event) return "continue";
+  if (event.kind === "compensate") return throwCompensation(rt, context, element) ? "stop" : "continue";
   if (event.kind === "signal") {
     const name = rt.evaluate(context, element, event.name!);
     if (!name.ok || typeof name.value !== "string" || name.value === "") {

@@ -33,7 +33,7 @@ export const userTaskBehavior: ElementBehavior = {
       dueDate: props.dueDate, followUpDate: props.followUpDate, priority: props.priority, formKey: props.formKey,
       externalFormReference: props.externalFormReference, customHeaders: definition.headers, createdAt: rt.now, completedAt: null,
     });
-    element.data = { userTaskKey: key };
+    element.data = { ...element.data, userTaskKey: key };
     rt.record(context.pi.key, { type: "USER_TASK_CREATED", key, elementId: element.elementId, elementInstanceKey: element.key, assignee: props.assignee, candidateGroups: props.candidateGroups });
     rt.effects.userTasks.push(key);
     rt.transition(context, element, "ACTIVATED");

@@ -16,6 +16,7 @@ const KIND: Record<string, EventKind> = {
   "bpmn:EscalationEventDefinition": "escalation",
   "bpmn:LinkEventDefinition": "link",
   "bpmn:TerminateEventDefinition": "terminate",
+  "bpmn:CompensateEventDefinition": "compensate",
 };
 
 type Role = "process-start" | "sub-process-start" | "event-sub-process-start" | "catch" | "throw" | "end" | "boundary";
@@ -25,9 +26,9 @@ const ALLOWED: Record<Role, ReadonlyArray<EventKind | "none">> = {
   "sub-process-start": ["none"],
   "event-sub-process-start": ["timer", "message", "signal", "error", "escalation"],
   catch: ["timer", "message", "signal", "link"],
-  throw: ["none", "signal", "escalation", "link", "message"],
-  end: ["none", "terminate", "error", "escalation", "signal", "message"],
-  boundary: ["timer", "message", "signal", "error", "escalation"],
+  throw: ["none", "signal", "escalation", "link", "message", "compensate"],
+  end: ["none", "terminate", "error", "escalation", "signal", "message", "compensate"],
+  boundary: ["timer", "message", "signal", "error", "escalation", "compensate"],
 };
 
 const ROLE_NAME: Record<Role, string> = {
@@ -65,11 +66,11 @@ export function compileEvent(ctx: CompileContext, node: FlowNode, element: any):
     return;
   }
   const definition = definitions[0];
-  if (definition?.$type === "bpmn:CompensateEventDefinition") {
-    ctx.problem(node.id, `Compensation event '${node.id}' is not supported yet`);
+  if (definition && !KIND[definition.$type]) {
+    ctx.problem(node.id, `${definition.$type.replace("bpmn:", "").replace("EventDefinition", "")} event '${node.id}' is not supported yet`);
     return;
   }
-  const kind: EventKind | "none" = definition ? (KIND[definition.$type] ?? ("unknown" as EventKind)) : "none";
+  const kind: EventKind | "none" = definition ? KIND[definition.$type]! : "none";
   if (!ALLOWED[role].includes(kind)) {
     const what = kind === "none" ? "no event definition" : `a ${definition.$type.replace("bpmn:", "").replace("EventDefinition", "").toLowerCase()} event definition`;
     ctx.problem(node.id, `Expected ${ROLE_NAME[role]} like '${node.id}' to have one of: ${ALLOWED[role].join(", ")}; but found ${what}`);
@@ -147,6 +148,10 @@ export function compileEvent(ctx: CompileContext, node: FlowNode, element: any):
         const expression = ctx.expr(id, `the ${kind} code`, code);
         if (expression) event.code = expression;
       }
+      break;
+    }
+    case "compensate": {
+      if (definition.activityRef?.id) event.activityRef = definition.activityRef.id;
       break;
     }
     case "link": {

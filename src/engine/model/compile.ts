@@ -78,6 +78,7 @@ class ProcessCompiler {
     const before = this.ctx.problems.length;
     const root: FlowNode = { id: process.id, name: process.name, type: "PROCESS", incoming: [], outgoing: [], inputs: [], outputs: [] };
     this.compileScope(root, process);
+    this.linkCompensation(process);
     if (this.ctx.problems.length > before) return undefined;
     const versionTag = ((process.extensionElements?.values ?? []) as any[]).find((v) => v.$type === "zeebe:VersionTag")?.value as string | undefined;
     return {
@@ -146,7 +147,7 @@ class ProcessCompiler {
     const node: FlowNode = { id: element.id, name: element.name, type, scope, incoming: [], outgoing: [], inputs: [], outputs: [] };
     this.elements.set(node.id, node);
     this.sources.set(node.id, element);
-    if (element.isForCompensation) this.ctx.problem(element.id, `Compensation handler '${element.id}' is not supported yet`);
+    if (element.isForCompensation) node.forCompensation = true;
     if (element.loopCharacteristics) compileMultiInstance(this.ctx, node, element);
     compileMappings(this.ctx, node, element);
     switch (type) {
@@ -209,6 +210,27 @@ class ProcessCompiler {
     }
   }
 
+  /** A compensation boundary event is associated (not flow-connected) with its handler activity. */
+  private linkCompensation(process: any): void {
+    const associations: any[] = [];
+    const collect = (container: any) => {
+      for (const a of (container.artifacts ?? []) as any[]) if (a.$type === "bpmn:Association") associations.push(a);
+      for (const e of (container.flowElements ?? []) as any[]) if (e.flowElements) collect(e);
+    };
+    collect(process);
+    for (const node of this.elements.values()) {
+      if (node.type !== "BOUNDARY_EVENT" || node.event?.kind !== "compensate") continue;
+      const association = associations.find((a) => a.sourceRef?.id === node.id);
+      const handler = association ? this.elements.get(association.targetRef?.id) : undefined;
+      if (!handler || !handler.forCompensation) {
+        this.ctx.problem(node.id, `Expected compensation boundary event '${node.id}' to be associated with a compensation handler (an activity marked isForCompensation), but found ${handler ? `'${handler.id}', which is not one` : "none"}`);
+        continue;
+      }
+      if (node.outgoing.length > 0) this.ctx.problem(node.id, `Expected compensation boundary event '${node.id}' to have no outgoing flow, but found ${node.outgoing.length}`);
+      if (node.attachedTo) node.attachedTo.compensationHandler = handler;
+    }
+  }
+
   private compileFlow(element: any, scope: FlowNode): void {
     const id = element.id as string;
     const source = element.sourceRef ? this.elements.get(element.sourceRef.id) : undefined;
@@ -238,6 +260,7 @@ class ProcessCompiler {
     if (node.type === "END_EVENT" && node.outgoing.length > 0) ctx.problem(id, `Expected end event '${id}' to have no outgoing sequence flow, but found ${node.outgoing.length}`);
     if (node.type === "EVENT_SUB_PROCESS" && (node.incoming.length > 0 || node.outgoing.length > 0)) ctx.problem(id, `Expected event sub-process '${id}' to have no incoming or outgoing sequence flows, but it has some`);
     if (node.type === "EVENT_BASED_GATEWAY") checkEventBasedGateway(ctx, node);
+    if (node.forCompensation && (node.incoming.length > 0 || node.outgoing.length > 0)) ctx.problem(id, `Expected compensation handler '${id}' to have no sequence flows, but it has ${node.incoming.length + node.outgoing.length}`);
     const isGateway = node.type === "EXCLUSIVE_GATEWAY" || node.type === "INCLUSIVE_GATEWAY" || node.type === "PARALLEL_GATEWAY";
     if (element?.default) {
       const flow = node.outgoing.find((f) => f.id === element.default.id);

@@ -30,7 +30,7 @@ export type ElementType =
   | "AD_HOC_SUB_PROCESS"
   | "MULTI_INSTANCE_BODY";
 
-export type EventKind = "timer" | "message" | "signal" | "error" | "escalation" | "link" | "terminate";
+export type EventKind = "timer" | "message" | "signal" | "error" | "escalation" | "link" | "compensate" | "terminate";
 
 export interface TimerDefinition {
   type: "duration" | "date" | "cycle";
@@ -49,6 +49,8 @@ export interface EventDefinition {
   code?: Expression;
   /** Link name. */
   linkName?: string;
+  /** Compensation throw: only this activity (all compensable activities of the scope when absent). */
+  activityRef?: string;
 }
 
 export interface MultiInstanceDefinition {
@@ -145,6 +147,10 @@ export interface FlowNode {
   multiInstance?: MultiInstanceDefinition;
   calledElement?: CalledElementDefinition;
   adHoc?: AdHocDefinition;
+  /** The compensation handler of an activity (associated with its compensation boundary event). */
+  compensationHandler?: FlowNode;
+  /** An activity that is a compensation handler (isForCompensation): no flows, run by compensation only. */
+  forCompensation?: boolean;
   /** Intermediate throw link events: the catch link event of the same name in the same scope. */
   linkTarget?: FlowNode;
   /** Scopes only. */

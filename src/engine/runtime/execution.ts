@@ -27,6 +27,7 @@ import { fireInclusiveJoins, takeFlow } from "./joins.js";
 import { beforeInnerCompletes, onInnerCompleted } from "../behaviors/multi-instance-body.js";
 import { adHocTokenEnded } from "../behaviors/ad-hoc-sub-process.js";
 import { childInstanceCompleted } from "../behaviors/call-activity.js";
+import { handlerCompleted, rememberCompensable } from "../shared/compensation.js";
 import type { SubscriptionRow } from "../state.js";
 
 /** Most element activations one command may run (see drain()). */
@@ -230,6 +231,11 @@ export class Execution {
     if (scope.elementType === "MULTI_INSTANCE_BODY" && !beforeInnerCompletes(this, context, scope, element)) return;
     this.transition(context, element, "COMPLETED");
     this.release(context, element);
+    if (element.node.compensationHandler) rememberCompensable(this, context, element);
+    if (element.node.forCompensation) {
+      handlerCompleted(this, context, element);
+      return;
+    }
     if (scope.elementType === "MULTI_INSTANCE_BODY") {
       onInnerCompleted(this, context, scope);
       return;
@@ -312,6 +318,7 @@ export class Execution {
     context.pi.endDate = this.now;
     context.piDirty = true;
     this.effects.finishedInstances.push(context.pi.key);
+    this.store.events.deleteCompensationsOf(context.pi.key);
     releaseStartLock(this, context);
     if (context.pi.parentElementInstanceKey !== null) childInstanceCompleted(this, context);
   }
@@ -327,6 +334,7 @@ export class Execution {
     context.pi.endDate = this.now;
     context.piDirty = true;
     this.effects.finishedInstances.push(context.pi.key);
+    this.store.events.deleteCompensationsOf(context.pi.key);
     releaseStartLock(this, context);
   }
 

@@ -14,6 +14,7 @@ export { EventSubscriptionEntity } from "./event-subscription.js";
 export { MessageEntity } from "./message.js";
 export { MessageCorrelationEntity } from "./message-correlation.js";
 export { MessageStartLockEntity } from "./message-start-lock.js";
+export { CompensationSubscriptionEntity } from "./compensation-subscription.js";
 
 import { DeploymentEntity } from "./deployment.js";
 import { ProcessDefinitionEntity } from "./process-definition.js";
@@ -31,9 +32,10 @@ import { EventSubscriptionEntity } from "./event-subscription.js";
 import { MessageEntity } from "./message.js";
 import { MessageCorrelationEntity } from "./message-correlation.js";
 import { MessageStartLockEntity } from "./message-start-lock.js";
+import { CompensationSubscriptionEntity } from "./compensation-subscription.js";
 
 export const ENTITIES = [
   DeploymentEntity, ProcessDefinitionEntity, FormEntity, ProcessInstanceEntity, ElementInstanceEntity, VariableEntity,
   JoinTokenEntity, JobEntity, UserTaskEntity, IncidentEntity, HistoryEntity, EngineMetaEntity,
-  EventSubscriptionEntity, MessageEntity, MessageCorrelationEntity, MessageStartLockEntity,
+  EventSubscriptionEntity, MessageEntity, MessageCorrelationEntity, MessageStartLockEntity, CompensationSubscriptionEntity,
 ];
