@@ -6,17 +6,21 @@
  *   (c) start → service task (in-process worker) → user task (engine API) → end,
  *       durable on SQLite with synchronous=FULL, target ≥ 1,000 completed instances/s
  *   raw SQLite single-row commits/s (WAL, FULL, same filesystem) and memory per waiting instance.
+ *   (t) 10,000 waiting timers fired after a 1 h clock jump, timers fired/s; (m) message correlations/s with
+ *       100,000 open subscriptions (bench/lib/events.ts); both on a FULL file DB, printed beside the raw SQLite rate.
  *
- * Environment: BENCH_ONLY=sqlite,a,b,c,mem (subset to run), BENCH_ENGINES=ours,bpmn-engine, BENCH_SECONDS (per timed run, default 1.5),
+ * Environment: BENCH_ONLY=sqlite,a,b,c,http,mem (subset to run; http = bench/http.ts, the (c) model over HTTP), plus timers,messages, BENCH_ENGINES=ours,bpmn-engine, BENCH_SECONDS (per timed run, default 1.5),
  * BENCH_RUNS (default 3), BENCH_C_INSTANCES (default 3000), BENCH_MEM_INSTANCES (default 20000),
- * BENCH_MEM_BPMN_ENGINE_INSTANCES (default 1000). The PASS/MISS column is informational: the exit code
+ * BENCH_MEM_BPMN_ENGINE_INSTANCES (default 1000), BENCH_TIMERS (10000), BENCH_SUBSCRIPTIONS (100000), BENCH_MESSAGES (5000 per run). The PASS/MISS column is informational: the exit code
  * is 0 whatever the figures (non-zero only if the bench itself breaks).
  */
 import { execFile } from "node:child_process";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { httpBench } from "./http.js";
 import * as be from "./lib/bpmn-engine.js";
+import { eventsBench } from "./lib/events.js";
 import { bytes, int, interleave, num, ratio, repeat, table, type RunResult, type Series } from "./lib/measure.js";
 import { PARALLEL, SEQUENCE, SERVICE_USER, type BenchModel } from "./lib/models.js";
 import * as ours from "./lib/ours.js";
@@ -24,13 +28,16 @@ import { commitRate, filesystemOf, sqliteVersion } from "./lib/sqlite-raw.js";
 
 const env = process.env;
 const config = {
-  only: new Set((env["BENCH_ONLY"] ?? "sqlite,a,b,c,mem").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  only: new Set((env["BENCH_ONLY"] ?? "sqlite,a,b,c,http,mem,timers,messages").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   /** BENCH_ENGINES=ours (e.g. to profile our engine alone) or bpmn-engine; both by default. */
   engines: new Set((env["BENCH_ENGINES"] ?? "ours,bpmn-engine").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   seconds: Number(env["BENCH_SECONDS"] ?? 1.5),
   runs: Number(env["BENCH_RUNS"] ?? 3),
   cInstances: Number(env["BENCH_C_INSTANCES"] ?? 3000),
   memInstances: Number(env["BENCH_MEM_INSTANCES"] ?? 20_000),
+  timers: Number(env["BENCH_TIMERS"] ?? 10_000),
+  subscriptions: Number(env["BENCH_SUBSCRIPTIONS"] ?? 100_000),
+  messages: Number(env["BENCH_MESSAGES"] ?? 5_000),
   memBpmnEngineInstances: Number(env["BENCH_MEM_BPMN_ENGINE_INSTANCES"] ?? 1000),
   window: 500,
 };
@@ -264,6 +271,20 @@ async function main(): Promise<void> {
   if (config.only.has("c")) {
     await serviceUser();
     log();
+  }
+  if (config.only.has("http")) {
+    await httpBench({ instances: Number(env["BENCH_HTTP_INSTANCES"] ?? 1000), window: Number(env["BENCH_HTTP_WINDOW"] ?? 100), runs: config.runs, log });
+    log();
+  }
+  if (config.only.has("timers") || config.only.has("messages")) {
+    if (!raw) {
+      raw = await rawSqlite(); // the events figures are printed beside the raw rate of the same run
+      log();
+    }
+    rows.push(...(await eventsBench({
+      timers: config.only.has("timers"), messages: config.only.has("messages"), runs: config.runs, timerCount: config.timers,
+      subscriptions: config.subscriptions, messageCount: config.messages, window: config.window, raw, log,
+    })));
   }
   let mem: Array<[string, MemoryFigures]> = [];
   if (config.only.has("mem")) {

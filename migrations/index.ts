@@ -1,5 +1,6 @@
 // Every migration, in order. Migrations are never edited once landed: add a new one.
 import { EngineCore1795363954475 } from "./1795363954475-EngineCore.js";
 import { EngineEvents1795365818265 } from "./1795365818265-EngineEvents.js";
+import { Identity1795365864143 } from "./1795365864143-Identity.js";
 
-export const MIGRATIONS: Function[] = [EngineCore1795363954475, EngineEvents1795365818265];
+export const MIGRATIONS: Function[] = [EngineCore1795363954475, EngineEvents1795365818265, Identity1795365864143];

@@ -14,6 +14,17 @@ export interface Config {
   processesDir: string;
   /** Scheduler period (job lock expiry), ms. */
   schedulerInterval: number;
+  /** Administrator created on first start (empty database). */
+  adminUsername: string;
+  adminPassword: string;
+  /** True when ADMIN_PASSWORD was not set: the start-up prints a warning. */
+  adminPasswordIsDefault: boolean;
+  /** Seed demo accounts (agent, designer, manager, auditor) and groups on first start. */
+  demoAccounts: boolean;
+  /** Browser sessions end after this long without a request, ms. */
+  sessionIdleMs: number;
+  /** Mark the session cookie Secure (serve over HTTPS, or behind a TLS proxy). */
+  secureCookies: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -36,6 +47,14 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, fallback:
   return value;
 }
 
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name}: expected true or false, but found '${raw}'`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const dataDir = path.resolve(cwd, env["DATA_DIR"] || "data");
   return {
@@ -46,5 +65,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     synchronous: oneOf(env, "SQLITE_SYNCHRONOUS", "FULL", ["OFF", "NORMAL", "FULL", "EXTRA"] as const),
     processesDir: path.resolve(cwd, env["PROCESSES_DIR"] || "processes"),
     schedulerInterval: integer(env, "SCHEDULER_INTERVAL_MS", 1000, 10, 3_600_000),
+    adminUsername: env["ADMIN_USERNAME"] || "demo",
+    adminPassword: env["ADMIN_PASSWORD"] || "demo",
+    adminPasswordIsDefault: !env["ADMIN_PASSWORD"],
+    demoAccounts: flag(env, "DEMO_ACCOUNTS", true),
+    sessionIdleMs: integer(env, "SESSION_IDLE_MINUTES", 30, 1, 7 * 24 * 60) * 60_000,
+    secureCookies: flag(env, "SECURE_COOKIES", false),
   };
 }

@@ -5,10 +5,12 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Server } from "node:http";
-import { createApp } from "./api/app.js";
+import { closeApp, createApp } from "./api/app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { PinnableClock } from "./engine/clock.js";
 import { Engine } from "./engine/engine.js";
+import { bootstrapIdentity } from "./identity/bootstrap.js";
+import { Identity } from "./identity/identity.js";
 import { openDatabase } from "./persistence/data-source.js";
 
 /** Deploys every .bpmn and .form file of a folder as one deployment (unchanged files are no-ops). */
@@ -31,19 +33,36 @@ export async function startServer(config: Config, log: (message: string) => void
   if (deployment) {
     for (const p of deployment.processes) log(`process ${p.bpmnProcessId} v${p.version}${p.duplicate ? " (unchanged)" : " deployed"} from ${p.resourceName}`);
   }
-  const app = createApp({ engine, log: console.error });
+  const identity = new Identity({ db, sessionIdleMs: config.sessionIdleMs, log });
+  for (const line of await bootstrapIdentity(identity, config)) log(line);
+  const app = createApp({ engine, identity, log: console.error, secureCookies: config.secureCookies });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  let inFlight = 0;
+  server.on("request", (_req, res) => {
+    inFlight++;
+    res.once("close", () => inFlight--);
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   log(`Dossier listening on http://${config.host}:${port} (data in ${config.dataDir}, synchronous=${config.synchronous})`);
+  const sweeper = setInterval(() => identity.sessions.sweep(), 10 * 60_000);
+  sweeper.unref();
   const stop = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    clearInterval(sweeper);
+    closeApp(app);
+    // Let requests in progress finish (long polls answer at once), then drop kept-alive connections.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const reaper = setInterval(() => inFlight === 0 && server.closeAllConnections(), 20);
+    const deadline = setTimeout(() => server.closeAllConnections(), 5000);
+    await closed;
+    clearInterval(reaper);
+    clearTimeout(deadline);
     await engine.stop();
     await dataSource.destroy();
   };
-  return { engine, server, port, stop };
+  return { engine, identity, server, port, stop };
 }
 
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;

@@ -1,35 +1,68 @@
 /**
- * Errors leave the server as application/problem+json (RFC 9457). One table maps the engine's
- * stable codes to HTTP statuses; nothing else (no stack trace) is ever sent.
+ * Errors leave the server as application/problem+json (RFC 9457). One table maps every stable
+ * error code (engine, identity, HTTP layer) to its HTTP status; nothing else, and never a stack
+ * trace, is sent.
  */
 import type { NextFunction, Request, Response } from "express";
 import { EngineError, type EngineErrorCode } from "../engine/errors.js";
+import { IdentityError, type IdentityErrorCode } from "../identity/errors.js";
+import { ApiError, type ApiErrorCode } from "./errors.js";
 
-const STATUS: Record<EngineErrorCode, number> = {
+export type ErrorCode = EngineErrorCode | IdentityErrorCode | ApiErrorCode;
+
+export const STATUS: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 400,
   INVALID_BPMN: 400,
   INVALID_RESOURCE: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF_TOKEN_MISMATCH: 403,
   NOT_FOUND: 404,
   INVALID_STATE: 409,
   ALREADY_COMPLETED: 409,
+  ALREADY_EXISTS: 409,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
+  TOO_MANY_ATTEMPTS: 429,
   UNSUPPORTED: 501,
+  NOT_IMPLEMENTED: 501,
+  DEADLINE_EXCEEDED: 504,
 };
 
 export function sendProblem(res: Response, status: number, title: string, detail: string, extra: Record<string, unknown> = {}): void {
-  res.status(status).type("application/problem+json").send(JSON.stringify({ type: "about:blank", title, status, detail, ...extra }));
+  const instance = res.req?.originalUrl ?? "";
+  res.status(status).type("application/problem+json").send(JSON.stringify({ type: "about:blank", title, status, detail, instance, ...extra }));
+}
+
+function send(res: Response, code: ErrorCode, detail: string, extra: Record<string, unknown> = {}): void {
+  const status = STATUS[code] ?? 500;
+  if (status === 401 && !res.req.get("x-requested-with")) res.set("WWW-Authenticate", 'Basic realm="dossier", Bearer');
+  sendProblem(res, status, code, detail, extra);
 }
 
 export function problemHandler(log: (message: string) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    if (error instanceof EngineError) {
-      sendProblem(res, STATUS[error.code], error.code, error.message, { instance: req.originalUrl, ...(error.details.length ? { problems: error.details } : {}) });
-      return;
+    if (res.headersSent) return void res.end();
+    if (error instanceof EngineError) return send(res, error.code, error.message, error.details.length ? { problems: error.details } : {});
+    if (error instanceof ApiError) return send(res, error.code, error.message, error.extra);
+    if (error instanceof IdentityError) {
+      if (error.retryAfterMs !== undefined) res.set("Retry-After", String(Math.ceil(error.retryAfterMs / 1000)));
+      return send(res, error.code, error.message);
     }
-    const e = error as { type?: string; status?: number; message?: string };
-    if (e?.type === "entity.too.large") return sendProblem(res, 413, "PAYLOAD_TOO_LARGE", "The request body is larger than allowed", { instance: req.originalUrl });
-    if (e?.type === "entity.parse.failed") return sendProblem(res, 400, "INVALID_ARGUMENT", `Expected a JSON body, but it does not parse: ${e.message ?? ""}`, { instance: req.originalUrl });
+    const e = error as { type?: string; name?: string; code?: string; message?: string; field?: string };
+    if (e?.type === "entity.too.large") return send(res, "PAYLOAD_TOO_LARGE", "The request body is larger than allowed");
+    if (e?.type === "entity.parse.failed") return send(res, "INVALID_ARGUMENT", `Expected a JSON body, but it does not parse: ${e.message ?? ""}`);
+    if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported") return send(res, "UNSUPPORTED_MEDIA_TYPE", e.message ?? "Unsupported encoding");
+    if (e?.name === "MulterError") {
+      const tooLarge = e.code === "LIMIT_FILE_SIZE" || e.code === "LIMIT_FILE_COUNT" || e.code === "LIMIT_FIELD_VALUE";
+      return send(res, tooLarge ? "PAYLOAD_TOO_LARGE" : "INVALID_ARGUMENT", `Expected a valid multipart upload, but: ${e.message ?? e.code}${e.field ? ` (field '${e.field}')` : ""}`);
+    }
+    if (typeof e?.message === "string" && /^(Unexpected end of form|Malformed part header|Multipart: Boundary not found)/.test(e.message)) {
+      return send(res, "INVALID_ARGUMENT", `Expected a well-formed multipart/form-data body, but: ${e.message}`);
+    }
     log(`Unexpected error on ${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? String(error)}`);
-    sendProblem(res, 500, "INTERNAL_ERROR", "An unexpected error occurred; it has been logged", { instance: req.originalUrl });
+    sendProblem(res, 500, "INTERNAL_ERROR", "An unexpected error occurred; it has been logged");
   };
 }

@@ -25,8 +25,9 @@ describe("server with the demo models (npm start)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const auth = { authorization: `Basic ${Buffer.from("demo:demo").toString("base64")}` };
   const json = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(base + url, { method, headers: { "content-type": "application/json" }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(base + url, { method, headers: { "content-type": "application/json", ...auth }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     return { status: res.status, type: res.headers.get("content-type") ?? "", body: text ? JSON.parse(text) : undefined };
   };
@@ -80,7 +81,7 @@ describe("server with the demo models (npm start)", () => {
   });
 
   it("should refuse malformed input with a problem naming what was expected", async () => {
-    const res = await fetch(`${base}/api/process-instances`, { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" });
+    const res = await fetch(`${base}/api/process-instances`, { method: "POST", headers: { "content-type": "application/json", ...auth }, body: "{oops" });
     expect(res.status).to.equal(400);
     const problem = (await res.json()) as { detail: string };
     expect(problem.detail).to.match(/^Expected a JSON body, but it does not parse/);
@@ -92,7 +93,7 @@ describe("server with the demo models (npm start)", () => {
   it("should deploy BPMN posted as XML and list every problem of an invalid model", async () => {
     const res = await fetch(`${base}/api/deployments?name=broken.bpmn`, {
       method: "POST",
-      headers: { "content-type": "application/xml" },
+      headers: { "content-type": "application/xml", ...auth },
       body: `<?xml version="1.0"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D" targetNamespace="x"><bpmn:process id="p" isExecutable="true"><bpmn:serviceTask id="work"/></bpmn:process></bpmn:definitions>`,
     });
     expect(res.status).to.equal(400);

@@ -10,6 +10,12 @@ export { UserTaskEntity } from "./user-task.js";
 export { IncidentEntity } from "./incident.js";
 export { HistoryEntity } from "./history.js";
 export { EngineMetaEntity } from "./engine-meta.js";
+export { IdentityUserEntity } from "./identity-user.js";
+export { IdentityGroupEntity } from "./identity-group.js";
+export { IdentityRoleEntity } from "./identity-role.js";
+export { IdentityMembershipEntity } from "./identity-membership.js";
+export { ApiTokenEntity } from "./api-token.js";
+export { WebSessionEntity } from "./web-session.js";
 export { EventSubscriptionEntity } from "./event-subscription.js";
 export { MessageEntity } from "./message.js";
 export { MessageCorrelationEntity } from "./message-correlation.js";
@@ -28,6 +34,12 @@ import { UserTaskEntity } from "./user-task.js";
 import { IncidentEntity } from "./incident.js";
 import { HistoryEntity } from "./history.js";
 import { EngineMetaEntity } from "./engine-meta.js";
+import { IdentityUserEntity } from "./identity-user.js";
+import { IdentityGroupEntity } from "./identity-group.js";
+import { IdentityRoleEntity } from "./identity-role.js";
+import { IdentityMembershipEntity } from "./identity-membership.js";
+import { ApiTokenEntity } from "./api-token.js";
+import { WebSessionEntity } from "./web-session.js";
 import { EventSubscriptionEntity } from "./event-subscription.js";
 import { MessageEntity } from "./message.js";
 import { MessageCorrelationEntity } from "./message-correlation.js";
@@ -37,5 +49,6 @@ import { CompensationSubscriptionEntity } from "./compensation-subscription.js";
 export const ENTITIES = [
   DeploymentEntity, ProcessDefinitionEntity, FormEntity, ProcessInstanceEntity, ElementInstanceEntity, VariableEntity,
   JoinTokenEntity, JobEntity, UserTaskEntity, IncidentEntity, HistoryEntity, EngineMetaEntity,
+  IdentityUserEntity, IdentityGroupEntity, IdentityRoleEntity, IdentityMembershipEntity, ApiTokenEntity, WebSessionEntity,
   EventSubscriptionEntity, MessageEntity, MessageCorrelationEntity, MessageStartLockEntity, CompensationSubscriptionEntity,
 ];

@@ -1,0 +1,104 @@
+/**
+ * User tasks as the /v2 API shows them, their search fields, and who may see them: the assignee,
+ * the candidate users, members of a candidate group, and roles with `tasks.all`.
+ */
+import type { Engine } from "../../../engine/engine.js";
+import type { Principal } from "../../../identity/identity.js";
+import type { SearchSpec } from "../search/query.js";
+import { iso, isoOrNull, TENANT, wireKey, wireKeyOrNull } from "../wire.js";
+import { processName } from "./definitions.js";
+import type { Row, Sql } from "./sql.js";
+
+export interface TaskView {
+  key: number;
+  state: string;
+  elementInstanceKey: number;
+  processInstanceKey: number;
+  processDefinitionKey: number;
+  bpmnProcessId: string;
+  version: number;
+  elementId: string;
+  name: string | null;
+  assignee: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  /** Epoch ms (the engine keeps the ISO text as modelled, possibly with an offset). */
+  dueDate: number | null;
+  followUpDate: number | null;
+  priority: number;
+  formKey: number | null;
+  externalFormReference: string | null;
+  customHeaders: Record<string, string>;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+const ms = (text: string | null): number | null => {
+  if (!text) return null;
+  const t = Date.parse(text.replace(/\[.*\]$/, ""));
+  return Number.isNaN(t) ? null : t;
+};
+
+export function taskRows(sql: Sql, where: { key?: number; state?: string; assignee?: string; process_instance_key?: number; element_instance_key?: number }): TaskView[] {
+  return sql.select("user_task", where).map((r: Row) => ({
+    key: r.key, state: r.state, elementInstanceKey: r.element_instance_key, processInstanceKey: r.process_instance_key,
+    processDefinitionKey: r.process_definition_key, bpmnProcessId: r.bpmn_process_id, version: r.process_definition_version,
+    elementId: r.element_id, name: r.name, assignee: r.assignee, candidateGroups: JSON.parse(r.candidate_groups),
+    candidateUsers: JSON.parse(r.candidate_users), dueDate: ms(r.due_date), followUpDate: ms(r.follow_up_date), priority: r.priority,
+    formKey: r.form_key, externalFormReference: r.external_form_reference, customHeaders: JSON.parse(r.custom_headers),
+    createdAt: r.created_at, completedAt: r.completed_at,
+  }));
+}
+
+export function canSee(principal: Principal, task: Pick<TaskView, "assignee" | "candidateGroups" | "candidateUsers">): boolean {
+  return (
+    principal.permissions.has("tasks.all") ||
+    task.assignee === principal.username ||
+    task.candidateUsers.includes(principal.username) ||
+    task.candidateGroups.some((g) => principal.groups.includes(g))
+  );
+}
+
+export function taskWire(engine: Engine) {
+  return (t: TaskView) => ({
+    userTaskKey: wireKey(t.key), name: t.name, state: t.state, assignee: t.assignee, elementId: t.elementId,
+    elementInstanceKey: wireKey(t.elementInstanceKey), candidateGroups: t.candidateGroups, candidateUsers: t.candidateUsers,
+    processDefinitionId: t.bpmnProcessId, processDefinitionKey: wireKey(t.processDefinitionKey), processDefinitionVersion: t.version,
+    processName: processName(engine, t.processDefinitionKey), processInstanceKey: wireKey(t.processInstanceKey),
+    rootProcessInstanceKey: wireKey(t.processInstanceKey), creationDate: iso(t.createdAt), completionDate: isoOrNull(t.completedAt),
+    dueDate: isoOrNull(t.dueDate), followUpDate: isoOrNull(t.followUpDate), priority: t.priority, formKey: wireKeyOrNull(t.formKey),
+    externalFormReference: t.externalFormReference, customHeaders: t.customHeaders, tenantId: TENANT, tags: [] as string[],
+  });
+}
+
+const STATES = ["CREATING", "CREATED", "ASSIGNING", "UPDATING", "COMPLETING", "COMPLETED", "CANCELING", "CANCELED", "FAILED"];
+
+export const taskSearch: SearchSpec<TaskView> = {
+  filter: {
+    userTaskKey: { kind: "key", get: (t) => t.key },
+    state: { kind: "enum", values: STATES, get: (t) => t.state },
+    assignee: { kind: "string", get: (t) => t.assignee },
+    candidateGroup: { kind: "string", get: () => null, getAll: (t) => t.candidateGroups },
+    candidateUser: { kind: "string", get: () => null, getAll: (t) => t.candidateUsers },
+    priority: { kind: "int", get: (t) => t.priority },
+    elementId: { kind: "string", get: (t) => t.elementId },
+    name: { kind: "string", get: (t) => t.name },
+    processDefinitionId: { kind: "string", get: (t) => t.bpmnProcessId },
+    processDefinitionKey: { kind: "key", get: (t) => t.processDefinitionKey },
+    processInstanceKey: { kind: "key", get: (t) => t.processInstanceKey },
+    elementInstanceKey: { kind: "key", get: (t) => t.elementInstanceKey },
+    creationDate: { kind: "date", get: (t) => t.createdAt },
+    completionDate: { kind: "date", get: (t) => t.completedAt },
+    dueDate: { kind: "date", get: (t) => t.dueDate },
+    followUpDate: { kind: "date", get: (t) => t.followUpDate },
+    tenantId: { kind: "string", get: () => TENANT },
+    processInstanceVariables: { kind: "string", get: () => null, unsupported: "variable filters on user tasks are not supported yet" },
+    localVariables: { kind: "string", get: () => null, unsupported: "variable filters on user tasks are not supported yet" },
+    tags: { kind: "string", get: () => null, unsupported: "Dossier does not keep task tags yet" },
+  },
+  sort: {
+    creationDate: (t) => t.createdAt, completionDate: (t) => t.completedAt, followUpDate: (t) => t.followUpDate,
+    dueDate: (t) => t.dueDate, priority: (t) => t.priority, name: (t) => t.name,
+  },
+  defaultSort: (t) => t.key,
+};

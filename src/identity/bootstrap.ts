@@ -1,0 +1,53 @@
+/**
+ * First start: with no user in the database, an administrator is created from the configuration
+ * (default demo/demo, announced with a warning), and, unless turned off, demo accounts and groups
+ * so a new user can try each role. Later starts change nothing.
+ */
+import type { Identity } from "./identity.js";
+import type { RoleId } from "./roles.js";
+
+export interface BootstrapOptions {
+  adminUsername: string;
+  adminPassword: string;
+  /** True when the password is the built-in default (then it is printed, with a warning). */
+  adminPasswordIsDefault: boolean;
+  demoAccounts: boolean;
+}
+
+const DEMO_GROUPS = [
+  { groupId: "agents", name: "Agents", description: "Front-office agents: collect documents, take new requests" },
+  { groupId: "reviewers", name: "Reviewers", description: "Check the conformity of customer files" },
+  { groupId: "sales", name: "Sales", description: "Sales managers: contracts and appointments" },
+];
+
+const DEMO_USERS: Array<{ username: string; name: string; role: RoleId; groups: string[] }> = [
+  { username: "agent", name: "Alex Agent", role: "agent", groups: ["agents", "reviewers"] },
+  { username: "designer", name: "Dana Designer", role: "designer", groups: [] },
+  { username: "manager", name: "Morgan Manager", role: "manager", groups: ["sales"] },
+  { username: "auditor", name: "Avery Auditor", role: "auditor", groups: [] },
+];
+
+/** Returns the lines to print (warnings first); empty when the database already had users. */
+export async function bootstrapIdentity(identity: Identity, options: BootstrapOptions): Promise<string[]> {
+  if (identity.store.countUsers() > 0) return [];
+  const { directory } = identity;
+  const lines: string[] = [];
+  await directory.createUser({ username: options.adminUsername, password: options.adminPassword, name: "Administrator" });
+  directory.assignRole("administrator", "USER", options.adminUsername);
+  lines.push(
+    options.adminPasswordIsDefault
+      ? `WARNING: created the administrator '${options.adminUsername}' with the default password '${options.adminPassword}'. Change it now (PUT /v2/users/${options.adminUsername}), or start with ADMIN_USERNAME / ADMIN_PASSWORD set.`
+      : `created the administrator '${options.adminUsername}' (password from ADMIN_PASSWORD)`,
+  );
+  if (!options.demoAccounts) return lines;
+  for (const group of DEMO_GROUPS) directory.createGroup(group);
+  for (const user of DEMO_USERS) {
+    await directory.createUser({ username: user.username, password: user.username, name: user.name });
+    directory.assignRole(user.role, "USER", user.username);
+    for (const group of user.groups) directory.addUserToGroup(group, user.username);
+  }
+  lines.push(
+    `WARNING: created demo accounts (password = username): ${DEMO_USERS.map((u) => `${u.username} (${u.role}${u.groups.length ? `, groups ${u.groups.join("+")}` : ""})`).join(", ")}. Start with DEMO_ACCOUNTS=false to skip them, or delete them.`,
+  );
+  return lines;
+}

@@ -1,0 +1,83 @@
+/**
+ * The five built-in roles and what each may do. Roles live in the database (so users and groups
+ * can be assigned to them); their permissions are defined here, in one table, and every HTTP
+ * route names the one permission it needs.
+ */
+export const PERMISSIONS = [
+  /** Cluster topology, the signed-in user, own API tokens. */
+  "cluster.read",
+  /** Process definitions, their XML and forms. */
+  "definitions.read",
+  /** Deploy BPMN models and forms. */
+  "definitions.deploy",
+  /** Process instances, element instances, variables, incidents, jobs (read). */
+  "instances.read",
+  /** Start process instances. */
+  "instances.start",
+  /** Cancel, resolve incidents, update job retries, modify and migrate instances. */
+  "instances.operate",
+  /** Publish and correlate messages, broadcast signals. */
+  "events.publish",
+  /** Read user tasks (only those of one's assignment or candidate groups without `tasks.all`). */
+  "tasks.read",
+  /** Claim, complete and give back one's own tasks. */
+  "tasks.work",
+  /** Assign any task to anyone. */
+  "tasks.assign",
+  /** See (and, with tasks.work, act on) every task, not only one's own and one's groups'. */
+  "tasks.all",
+  /** Activate, complete and fail jobs (job workers). */
+  "jobs.work",
+  /** Evaluate FEEL expressions. */
+  "expressions.evaluate",
+  /** Pin and reset the engine clock. */
+  "clock.manage",
+  /** Read users, groups and roles. */
+  "identity.read",
+  /** Create and change users, groups, role assignments. */
+  "identity.manage",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_IDS = ["administrator", "designer", "agent", "manager", "auditor"] as const;
+export type RoleId = (typeof ROLE_IDS)[number];
+
+export interface RoleDefinition {
+  roleId: RoleId;
+  name: string;
+  description: string;
+  permissions: readonly Permission[];
+}
+
+const READ: Permission[] = ["cluster.read", "definitions.read"];
+
+export const ROLES: Record<RoleId, RoleDefinition> = {
+  administrator: { roleId: "administrator", name: "Administrator", description: "Everything, including users, groups and the clock", permissions: PERMISSIONS },
+  designer: {
+    roleId: "designer", name: "Designer", description: "Deploys models and forms, tries them out (starts, operates, runs workers)",
+    permissions: [...READ, "definitions.deploy", "instances.read", "instances.start", "instances.operate", "events.publish", "jobs.work", "expressions.evaluate"],
+  },
+  agent: {
+    roleId: "agent", name: "Agent", description: "Works the tasks assigned to them or to their groups; starts cases",
+    permissions: [...READ, "instances.start", "tasks.read", "tasks.work"],
+  },
+  manager: {
+    roleId: "manager", name: "Manager", description: "Sees the team's work and reassigns it; starts cases and publishes business events",
+    permissions: [...READ, "instances.read", "instances.start", "events.publish", "tasks.read", "tasks.work", "tasks.assign", "tasks.all", "identity.read"],
+  },
+  auditor: {
+    roleId: "auditor", name: "Auditor", description: "Reads everything, changes nothing",
+    permissions: [...READ, "instances.read", "tasks.read", "tasks.all", "identity.read"],
+  },
+};
+
+export function isRoleId(value: string): value is RoleId {
+  return (ROLE_IDS as readonly string[]).includes(value);
+}
+
+export function permissionsOf(roles: readonly string[]): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const role of roles) if (isRoleId(role)) for (const p of ROLES[role].permissions) out.add(p);
+  return out;
+}

@@ -1,0 +1,86 @@
+import { expect } from "chai";
+import { EventEmitter } from "node:events";
+import { authRouter, loginRouter } from "../../../src/api/auth/routes.js";
+import { legacyRouter } from "../../../src/api/legacy.js";
+import { routesOf } from "../../../src/api/route-table.js";
+import { Sql } from "../../../src/api/v2/read/sql.js";
+import { createV2Router } from "../../../src/api/v2/router.js";
+import { ROLE_USERS, startApiServer, type ApiServer } from "./server.js";
+
+/**
+ * The permission matrix: every route × every role (and no credentials) → allowed or 403 (401).
+ * Letters: A administrator, D designer, G agent, M manager, U auditor; "*" = no sign-in needed.
+ * An allowed call is sent with an empty body and unknown keys, so it ends in 2xx, 400, 404, 409
+ * or 415 — never 401, 403 or 5xx.
+ */
+const MATRIX: Record<string, string> = {
+  "GET /v2/topology": "ADGMU", "GET /v2/status": "*", "GET /v2/authentication/me": "ADGMU", "POST /v2/expression/evaluation": "AD",
+  "GET /v2/openapi.json": "*", "POST /v2/deployments": "AD",
+  "POST /v2/process-definitions/search": "ADGMU", "GET /v2/process-definitions/{processDefinitionKey}": "ADGMU",
+  "GET /v2/process-definitions/{processDefinitionKey}/xml": "ADGMU", "GET /v2/process-definitions/{processDefinitionKey}/form": "ADGMU",
+  "POST /v2/process-instances": "ADGM", "POST /v2/process-instances/search": "ADMU", "GET /v2/process-instances/{processInstanceKey}": "ADMU",
+  "POST /v2/process-instances/{processInstanceKey}/cancellation": "AD", "POST /v2/process-instances/{processInstanceKey}/incident-resolution": "AD",
+  "POST /v2/process-instances/{processInstanceKey}/incidents/search": "ADMU", "POST /v2/process-instances/{processInstanceKey}/modification": "AD",
+  "POST /v2/process-instances/{processInstanceKey}/migration": "AD", "GET /v2/process-instances/{processInstanceKey}/call-hierarchy": "ADMU",
+  "POST /v2/element-instances/search": "ADMU", "GET /v2/element-instances/{elementInstanceKey}": "ADMU",
+  "POST /v2/variables/search": "ADMU", "GET /v2/variables/{variableKey}": "ADMU",
+  "POST /v2/user-tasks/search": "AGMU", "GET /v2/user-tasks/{userTaskKey}": "AGMU", "POST /v2/user-tasks/{userTaskKey}/assignment": "AGM",
+  "DELETE /v2/user-tasks/{userTaskKey}/assignee": "AGM", "POST /v2/user-tasks/{userTaskKey}/completion": "AGM",
+  "GET /v2/user-tasks/{userTaskKey}/form": "AGMU", "POST /v2/user-tasks/{userTaskKey}/variables/search": "AGMU",
+  "POST /v2/jobs/activation": "AD", "POST /v2/jobs/{jobKey}/completion": "AD", "POST /v2/jobs/{jobKey}/failure": "AD", "POST /v2/jobs/{jobKey}/error": "AD",
+  "PATCH /v2/jobs/{jobKey}": "AD", "POST /v2/jobs/search": "ADMU",
+  "POST /v2/incidents/search": "ADMU", "GET /v2/incidents/{incidentKey}": "ADMU", "POST /v2/incidents/{incidentKey}/resolution": "AD",
+  "POST /v2/messages/publication": "ADM", "POST /v2/messages/correlation": "ADM", "POST /v2/signals/broadcast": "ADM",
+  "PUT /v2/clock": "A", "POST /v2/clock/reset": "A",
+  "POST /v2/users": "A", "POST /v2/users/search": "AMU", "GET /v2/users/{username}": "AMU", "PUT /v2/users/{username}": "A", "DELETE /v2/users/{username}": "A",
+  "POST /v2/groups": "A", "POST /v2/groups/search": "AMU", "GET /v2/groups/{groupId}": "AMU", "PUT /v2/groups/{groupId}": "A", "DELETE /v2/groups/{groupId}": "A",
+  "PUT /v2/groups/{groupId}/users/{username}": "A", "DELETE /v2/groups/{groupId}/users/{username}": "A", "POST /v2/groups/{groupId}/users/search": "AMU",
+  "POST /v2/roles/search": "AMU", "GET /v2/roles/{roleId}": "AMU",
+  "PUT /v2/roles/{roleId}/users/{username}": "A", "DELETE /v2/roles/{roleId}/users/{username}": "A", "POST /v2/roles/{roleId}/users/search": "AMU",
+  "PUT /v2/roles/{roleId}/groups/{groupId}": "A", "DELETE /v2/roles/{roleId}/groups/{groupId}": "A", "POST /v2/roles/{roleId}/groups/search": "AMU",
+  "POST /auth/login": "*", "POST /auth/logout": "ADGMU", "GET /auth/session": "ADGMU", "GET /auth/tokens": "ADGMU", "POST /auth/tokens": "ADGMU",
+  "DELETE /auth/tokens/{id}": "ADGMU",
+  "GET /api/health": "*", "GET /api/process-definitions": "ADGMU", "POST /api/deployments": "AD", "POST /api/process-instances": "ADGM",
+  "GET /api/process-instances/{key}": "ADMU", "GET /api/process-instances/{key}/history": "ADMU", "POST /api/process-instances/{key}/cancellation": "AD",
+  "GET /api/user-tasks": "AGMU", "POST /api/user-tasks/{key}/completion": "AGM", "GET /api/incidents": "ADMU", "POST /api/incidents/{key}/resolution": "AD",
+};
+
+const LETTER = { A: ROLE_USERS.administrator, D: ROLE_USERS.designer, G: ROLE_USERS.agent, M: ROLE_USERS.manager, U: ROLE_USERS.auditor } as const;
+
+/** Path parameters that exist nowhere: allowed calls end in 404 (or 400), never touching real data. */
+const concrete = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => (/key$/i.test(name) ? "9007199254740" : name === "roleId" ? "auditor" : `no-such-${name}`));
+
+describe("permission matrix: every route × every role", () => {
+  let api: ApiServer;
+  before(async () => {
+    api = await startApiServer();
+  });
+  after(() => api.stop());
+
+  it("should list every mounted route in the matrix", () => {
+    const { engine, identity } = api.server;
+    const v2 = createV2Router({ engine, identity, sql: new Sql(engine.store.db), lifecycle: new EventEmitter(), version: "t", defaultLongPollMs: 1 });
+    const mounted = [
+      ...routesOf(v2).map((r) => `${r.method} /v2${r.path}`),
+      ...[loginRouter(identity, { secureCookies: false }), authRouter(identity, { secureCookies: false }), legacyRouter(engine)].flatMap(routesOf).map((r) => `${r.method} ${r.path}`),
+    ];
+    expect(mounted.filter((r) => !(r in MATRIX)), "routes missing from the matrix").to.deep.equal([]);
+    expect(Object.keys(MATRIX).filter((r) => !mounted.includes(r)), "matrix rows without a route").to.deep.equal([]);
+  });
+
+  for (const [route, allowed] of Object.entries(MATRIX)) {
+    it(`${route}: ${allowed === "*" ? "open to all" : `allowed to ${allowed}, 403 for the others, 401 without credentials`}`, async () => {
+      const [method, path] = route.split(" ") as [string, string];
+      const url = concrete(path);
+      const seen: string[] = [];
+      for (const [letter, user] of Object.entries(LETTER)) {
+        const { status } = await api.call(method, url, { as: user, body: method === "GET" || method === "DELETE" ? undefined : {} });
+        const ok = allowed === "*" || allowed.includes(letter);
+        if (ok ? status === 401 || status === 403 || status >= 500 : status !== 403) seen.push(`${letter}=${status}`);
+      }
+      const anonymous = await api.call(method, url, { as: "", body: method === "GET" || method === "DELETE" ? undefined : {} });
+      if (allowed === "*" ? anonymous.status === 401 || anonymous.status === 403 : anonymous.status !== 401) seen.push(`anonymous=${anonymous.status}`);
+      expect(seen, "unexpected statuses").to.deep.equal([]);
+    });
+  }
+});
