@@ -16,6 +16,13 @@ export const PERMISSIONS = [
   "instances.start",
   /** Cancel, resolve incidents, update job retries, modify and migrate instances. */
   "instances.operate",
+  /**
+   * Work a running case: set its variables, open its on-demand (ad-hoc) activities — a new
+   * contract, an amendment, a claim, the closure. Apart from `instances.operate` because those
+   * are the everyday moves of the agent in charge, while cancelling, modifying or migrating an
+   * instance rewrites its path and stays with designers and administrators.
+   */
+  "instances.work",
   /** Publish and correlate messages, broadcast signals. */
   "events.publish",
   /** Read user tasks (only those of one's assignment or candidate groups without `tasks.all`). */
@@ -56,15 +63,15 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
   administrator: { roleId: "administrator", name: "Administrator", description: "Everything, including users, groups and the clock", permissions: PERMISSIONS },
   designer: {
     roleId: "designer", name: "Designer", description: "Deploys models and forms, tries them out (starts, operates, runs workers)",
-    permissions: [...READ, "definitions.deploy", "instances.read", "instances.start", "instances.operate", "events.publish", "jobs.work", "expressions.evaluate"],
+    permissions: [...READ, "definitions.deploy", "instances.read", "instances.start", "instances.operate", "instances.work", "events.publish", "jobs.work", "expressions.evaluate"],
   },
   agent: {
     roleId: "agent", name: "Agent", description: "Works the tasks assigned to them or to their groups; starts cases",
-    permissions: [...READ, "instances.start", "tasks.read", "tasks.work"],
+    permissions: [...READ, "instances.start", "instances.work", "tasks.read", "tasks.work"],
   },
   manager: {
     roleId: "manager", name: "Manager", description: "Sees the team's work and reassigns it; starts cases and publishes business events",
-    permissions: [...READ, "instances.read", "instances.start", "events.publish", "tasks.read", "tasks.work", "tasks.assign", "tasks.all", "identity.read"],
+    permissions: [...READ, "instances.read", "instances.start", "instances.work", "events.publish", "tasks.read", "tasks.work", "tasks.assign", "tasks.all", "identity.read"],
   },
   auditor: {
     roleId: "auditor", name: "Auditor", description: "Reads everything, changes nothing",

@@ -8,14 +8,7 @@ import { ApiError, notImplemented } from "../errors.js";
 import { allow } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
 import { processName } from "./read/definitions.js";
-import { body, keyParam, optVariables, reqString, toKey, wireKey } from "./wire.js";
-
-const list = (o: Record<string, unknown>, name: string): Array<Record<string, unknown>> => {
-  const v = o[name];
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((i) => !i || typeof i !== "object")) throw new ApiError("INVALID_ARGUMENT", `Expected '${name}' to be a list of objects, but found ${JSON.stringify(v)}`);
-  return v as Array<Record<string, unknown>>;
-};
+import { body, keyParam, optObjects as list, optVariables, reqString, toKey, wireKey } from "./wire.js";
 
 export function operateRoutes({ engine }: V2Context): Router {
   const router = Router();

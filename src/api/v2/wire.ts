@@ -89,6 +89,14 @@ export function optStrings(o: Record<string, unknown>, name: string): string[] |
   return v as string[];
 }
 
+/** A list of objects (`[]` when absent), e.g. the instructions of a modification. */
+export function optObjects(o: Record<string, unknown>, name: string): Array<Record<string, unknown>> {
+  const v = o[name];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((i) => !i || typeof i !== "object" || Array.isArray(i))) throw invalid(`Expected '${name}' to be a list of objects, but found ${show(v)}`);
+  return v as Array<Record<string, unknown>>;
+}
+
 /** Multi-tenancy is not supported: only the default tenant is accepted. */
 export function checkTenant(o: Record<string, unknown>, name = "tenantId"): void {
   const v = o[name];

@@ -23,6 +23,7 @@ const MATRIX: Record<string, string> = {
   "POST /v2/process-instances/{processInstanceKey}/incidents/search": "ADMU", "POST /v2/process-instances/{processInstanceKey}/modification": "AD",
   "POST /v2/process-instances/{processInstanceKey}/migration": "AD", "GET /v2/process-instances/{processInstanceKey}/call-hierarchy": "ADMU",
   "POST /v2/element-instances/search": "ADMU", "GET /v2/element-instances/{elementInstanceKey}": "ADMU",
+  "PUT /v2/element-instances/{elementInstanceKey}/variables": "ADGM", "POST /v2/element-instances/ad-hoc-activities/{adHocSubProcessInstanceKey}/activation": "ADGM",
   "POST /v2/variables/search": "ADMU", "GET /v2/variables/{variableKey}": "ADMU",
   "POST /v2/user-tasks/search": "AGMU", "GET /v2/user-tasks/{userTaskKey}": "AGMU", "POST /v2/user-tasks/{userTaskKey}/assignment": "AGM",
   "DELETE /v2/user-tasks/{userTaskKey}/assignee": "AGM", "POST /v2/user-tasks/{userTaskKey}/completion": "AGM",

@@ -47,6 +47,8 @@ const ROWS: Array<[string, Row[]]> = [
   ["Element instance", [
     ["POST", "/element-instances/search", "searchElementInstances", "", "Searches element instances (live and finished)", "search", 200, "ElementInstanceSearchQueryResult"],
     ["GET", "/element-instances/{elementInstanceKey}", "getElementInstance", "", "An element instance", undefined, 200, "ElementInstanceResult"],
+    ["PUT", "/element-instances/{elementInstanceKey}/variables", "createElementInstanceVariables", "", "Sets variables on an element instance's scope (or a process instance's); local: that scope only, otherwise where each already exists up the chain, else on the process", "SetVariableRequest", 204],
+    ["POST", "/element-instances/ad-hoc-activities/{adHocSubProcessInstanceKey}/activation", "activateAdHocSubProcessActivities", "", "Activates elements of an active ad-hoc sub-process (each with its local variables), optionally cancelling those still running", "AdHocSubProcessActivateActivitiesInstruction", 204],
   ]],
   ["Variable", [
     ["POST", "/variables/search", "searchVariables", "", "Searches variables (long values are cut: isTruncated)", "search", 200, "VariableSearchQueryResult"],

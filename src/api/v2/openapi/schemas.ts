@@ -95,6 +95,10 @@ export const SCHEMAS: Record<string, Schema> = {
     activateInstructions: arr(req({ elementId: str, ancestorElementInstanceKey: key, variableInstructions: arr(req({ variables: map(any), scopeId: str }, ["variables"])) }, ["elementId"])),
     terminateInstructions: arr(req({ elementInstanceKey: key, elementId: str })),
   }),
+  SetVariableRequest: req({ variables: map(any), local: bool }, ["variables"]),
+  AdHocSubProcessActivateActivitiesInstruction: req({
+    elements: arr(req({ elementId: str, variables: map(any) }, ["elementId"])), cancelRemainingInstances: bool,
+  }, ["elements"]),
   ProcessInstanceMigrationInstruction: req({ targetProcessDefinitionKey: key, mappingInstructions: arr(obj({ sourceElementId: str, targetElementId: str })) }, ["targetProcessDefinitionKey", "mappingInstructions"]),
   CallHierarchy: arr(obj({ processInstanceKey: key, processDefinitionKey: key, processDefinitionName: str })),
   MessagePublicationRequest: req({ name: str, correlationKey: str, timeToLive: long, messageId: str, variables: map(any), ...tenant }, ["name"]),
