@@ -16,7 +16,8 @@ type Row = Record<string, any>;
 
 const json = (value: unknown) => JSON.stringify(value);
 
-function toProcessInstance(r: Row): ProcessInstanceRow {
+/** Maps a raw row to its engine shape (also used by the API read side). */
+export function toProcessInstance(r: Row): ProcessInstanceRow {
   return {
     key: r.key, processDefinitionKey: r.process_definition_key, bpmnProcessId: r.bpmn_process_id, version: r.version,
     state: r.state, startDate: r.start_date, endDate: r.end_date, parentProcessInstanceKey: r.parent_process_instance_key,
@@ -24,7 +25,8 @@ function toProcessInstance(r: Row): ProcessInstanceRow {
   };
 }
 
-function toElementInstance(r: Row): ElementInstanceRow {
+/** Maps a raw row to its engine shape (also used by the API read side). */
+export function toElementInstance(r: Row): ElementInstanceRow {
   return {
     key: r.key, processInstanceKey: r.process_instance_key, flowScopeKey: r.flow_scope_key, elementId: r.element_id,
     elementType: r.element_type, state: r.state, incidentKey: r.incident_key, data: r.data ? JSON.parse(r.data) : null,
@@ -32,7 +34,8 @@ function toElementInstance(r: Row): ElementInstanceRow {
   };
 }
 
-function toJob(r: Row): JobRow {
+/** Maps a raw row to its engine shape (also used by the API read side). */
+export function toJob(r: Row): JobRow {
   return {
     key: r.key, type: r.type, state: r.state, retries: r.retries, worker: r.worker, deadline: r.deadline, retryAt: r.retry_at,
     errorMessage: r.error_message, errorCode: r.error_code, customHeaders: JSON.parse(r.custom_headers),
@@ -42,7 +45,8 @@ function toJob(r: Row): JobRow {
   };
 }
 
-function toUserTask(r: Row): UserTaskRow {
+/** Maps a raw row to its engine shape (also used by the API read side). */
+export function toUserTask(r: Row): UserTaskRow {
   return {
     key: r.key, state: r.state, elementInstanceKey: r.element_instance_key, processInstanceKey: r.process_instance_key,
     processDefinitionKey: r.process_definition_key, bpmnProcessId: r.bpmn_process_id,
@@ -53,7 +57,8 @@ function toUserTask(r: Row): UserTaskRow {
   };
 }
 
-function toIncident(r: Row): IncidentRow {
+/** Maps a raw row to its engine shape (also used by the API read side). */
+export function toIncident(r: Row): IncidentRow {
   return {
     key: r.key, state: r.state, errorType: r.error_type, errorMessage: r.error_message, processInstanceKey: r.process_instance_key,
     processDefinitionKey: r.process_definition_key, bpmnProcessId: r.bpmn_process_id, elementInstanceKey: r.element_instance_key,
@@ -61,7 +66,8 @@ function toIncident(r: Row): IncidentRow {
   };
 }
 
-function toDefinition(r: Row): ProcessDefinitionRow {
+/** Maps a raw row to its engine shape (also used by the API read side). */
+export function toDefinition(r: Row): ProcessDefinitionRow {
   return {
     key: r.key, bpmnProcessId: r.bpmn_process_id, version: r.version, name: r.name, versionTag: r.version_tag,
     resourceName: r.resource_name, checksum: r.checksum, xml: r.xml, deploymentKey: r.deployment_key, tenantId: r.tenant_id,
@@ -69,7 +75,8 @@ function toDefinition(r: Row): ProcessDefinitionRow {
   };
 }
 
-function toForm(r: Row): FormRow {
+/** Maps a raw row to its engine shape (also used by the API read side). */
+export function toForm(r: Row): FormRow {
   return {
     key: r.key, formId: r.form_id, version: r.version, resourceName: r.resource_name, checksum: r.checksum, schema: r.schema,
     deploymentKey: r.deployment_key, tenantId: r.tenant_id, createdAt: r.created_at,

@@ -2,20 +2,11 @@
 import type { SearchSpec } from "../search/query.js";
 import { iso, TENANT, wireKey, wireKeyOrNull } from "../wire.js";
 import type { Row, Sql } from "./sql.js";
+import type { IncidentRow } from "../../../engine/state.js";
+import { toIncident } from "../../../persistence/sqlite-store.js";
 
-export interface IncidentView {
-  key: number;
-  state: string;
-  errorType: string;
-  errorMessage: string;
-  processInstanceKey: number;
-  processDefinitionKey: number;
-  bpmnProcessId: string;
-  elementInstanceKey: number;
-  elementId: string;
-  jobKey: number | null;
-  createdAt: number;
-}
+/** An incident as the store maps it. */
+export type IncidentView = IncidentRow;
 
 export const ERROR_TYPES = [
   "AD_HOC_SUB_PROCESS_NO_RETRIES", "CALLED_DECISION_ERROR", "CALLED_ELEMENT_ERROR", "CONDITION_ERROR", "DECISION_EVALUATION_ERROR",
@@ -24,11 +15,10 @@ export const ERROR_TYPES = [
 ] as const;
 
 export function incidentRows(sql: Sql, where: { key?: number; state?: string; process_instance_key?: number }): IncidentView[] {
-  return sql.select("incident", where).map((r: Row) => ({
-    key: r.key, state: r.state, errorType: (ERROR_TYPES as readonly string[]).includes(r.error_type) ? r.error_type : "UNKNOWN",
-    errorMessage: r.error_message, processInstanceKey: r.process_instance_key, processDefinitionKey: r.process_definition_key,
-    bpmnProcessId: r.bpmn_process_id, elementInstanceKey: r.element_instance_key, elementId: r.element_id, jobKey: r.job_key, createdAt: r.created_at,
-  }));
+  return sql.select("incident", where).map((r: Row) => {
+    const incident = toIncident(r);
+    return (ERROR_TYPES as readonly string[]).includes(incident.errorType) ? incident : { ...incident, errorType: "UNKNOWN" };
+  });
 }
 
 export function incidentWire(i: IncidentView) {

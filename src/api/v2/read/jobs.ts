@@ -4,6 +4,7 @@ import type { JobRow } from "../../../engine/state.js";
 import type { SearchSpec } from "../search/query.js";
 import { iso, isoOrNull, TENANT, wireKey } from "../wire.js";
 import type { Row, Sql } from "./sql.js";
+import { toJob } from "../../../persistence/sqlite-store.js";
 
 export function activatedJobWire(j: ActivatedJob) {
   return {
@@ -20,31 +21,14 @@ const STATE: Record<JobRow["state"], string> = {
   ACTIVATABLE: "CREATED", ACTIVATED: "CREATED", FAILED: "FAILED", ERROR_THROWN: "ERROR_THROWN", COMPLETED: "COMPLETED", CANCELED: "CANCELED",
 };
 
-export interface JobView {
-  key: number;
-  type: string;
-  state: string;
-  retries: number;
-  worker: string | null;
-  deadline: number | null;
-  errorMessage: string | null;
-  errorCode: string | null;
-  customHeaders: Record<string, string>;
-  processInstanceKey: number;
-  elementInstanceKey: number;
-  elementId: string;
-  processDefinitionKey: number;
-  bpmnProcessId: string;
-  createdAt: number;
-}
+/** A job as the store maps it, with its state in Camunda's words. */
+export type JobView = Omit<JobRow, "state"> & { state: string };
 
 export function jobRows(sql: Sql, where: { key?: number; type?: string; process_instance_key?: number }): JobView[] {
-  return sql.select("job", where).map((r: Row) => ({
-    key: r.key, type: r.type, state: STATE[r.state as JobRow["state"]] ?? r.state, retries: r.retries, worker: r.worker, deadline: r.deadline,
-    errorMessage: r.error_message, errorCode: r.error_code, customHeaders: JSON.parse(r.custom_headers), processInstanceKey: r.process_instance_key,
-    elementInstanceKey: r.element_instance_key, elementId: r.element_id, processDefinitionKey: r.process_definition_key,
-    bpmnProcessId: r.bpmn_process_id, createdAt: r.created_at,
-  }));
+  return sql.select("job", where).map((r: Row) => {
+    const job = toJob(r);
+    return { ...job, state: STATE[job.state] ?? job.state };
+  });
 }
 
 export function jobWire(j: JobView) {
