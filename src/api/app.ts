@@ -12,6 +12,7 @@ import { authenticate } from "./auth/authenticate.js";
 import { authRouter, loginRouter } from "./auth/routes.js";
 import { ApiError } from "./errors.js";
 import { legacyRouter } from "./legacy.js";
+import { uiRouter } from "./ui/router.js";
 import { problemHandler } from "./problem.js";
 import { Sql } from "./v2/read/sql.js";
 import { createV2Router } from "./v2/router.js";
@@ -45,6 +46,7 @@ export function createApp({ engine, identity, log = console.error, secureCookies
   app.use(authRouter(identity, authOptions));
   app.use("/v2", createV2Router({ engine, identity, sql: new Sql(engine.store.db), lifecycle, version, defaultLongPollMs: longPollMs }));
   app.use(legacyRouter(engine));
+  app.use(uiRouter({ engine, identity }));
   app.use((req, _res, next) => next(new ApiError("NOT_FOUND", `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler(log));
   return app;
