@@ -42,7 +42,9 @@ export function pagesRouter(): Router {
   });
   router.get("/", allow("public"), (_req, res) => res.redirect("/inbox"));
   for (const page of PAGES) {
-    router.get(`/${page}`, allow("public"), (_req, res) => {
+    router.get(`/${page}`, allow("public"), (req, res) => {
+      // Send visitors without a session to the sign-in page here, so the page never fetches a 401 (a console error).
+      if (page !== "login" && !res.locals["principal"]) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
       res.type("html").send(shell(page));
     });
   }

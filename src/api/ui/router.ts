@@ -5,6 +5,9 @@
 import { Router } from "express";
 import type { Engine } from "../../engine/engine.js";
 import type { Identity } from "../../identity/identity.js";
+import { inboxRouter } from "./inbox.js";
+import { designerRouter } from "./designer.js";
+import { operateUiRouter } from "./operate.js";
 import { pagesRouter } from "./pages.js";
 
 export interface UiDeps {
@@ -13,7 +16,11 @@ export interface UiDeps {
 }
 
 /** Area routers, each mounted at /api/ui/<area> (designer, inbox, operate). */
-const AREAS: Array<{ area: string; router: (deps: UiDeps) => Router }> = [];
+const AREAS: Array<{ area: string; router: (deps: UiDeps) => Router }> = [
+  { area: "designer", router: designerRouter },
+  { area: "inbox", router: inboxRouter },
+  { area: "operate", router: operateUiRouter },
+];
 
 export function uiRouter(deps: UiDeps): Router {
   const router = Router();

@@ -4,6 +4,14 @@ import { h } from "../shared/dom.js";
 import { lang, setLang, t } from "../shared/i18n.js";
 import "../shared/styles.css";
 
+/** The first area the user may open: agents to their tasks, designers to the modeler, auditors to operate. */
+function homeOf(permissions: string[]): string {
+  if (permissions.includes("tasks.read")) return "/inbox";
+  if (permissions.includes("definitions.deploy")) return "/designer";
+  if (permissions.includes("instances.read")) return "/operate";
+  return "/inbox";
+}
+
 document.documentElement.lang = lang();
 document.title = `${t("login.title")} · ${t("app.name")}`;
 const error = h("p", { class: "banner error", role: "alert", hidden: true });
@@ -13,9 +21,9 @@ const form = h("form", { class: "login", onsubmit: async (event: Event) => {
   event.preventDefault();
   error.hidden = true;
   try {
-    await api("POST", "/auth/login", { username: username.value, password: password.value });
+    const session = await api<{ permissions: string[] }>("POST", "/auth/login", { username: username.value, password: password.value });
     const next = new URLSearchParams(location.search).get("next");
-    location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : "/inbox");
+    location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : homeOf(session.permissions));
   } catch (e) {
     error.textContent = e instanceof ApiProblem && (e.status === 401 || e.status === 400) ? t("login.failed") : (e as Error).message;
     error.hidden = false;

@@ -1,0 +1,92 @@
+/**
+ * Element templates for the built-in connectors (job types mail.send, document.render,
+ * signature.request, archive.deposit, http). The JSON files are plain Camunda 8 element templates
+ * (valid against @camunda/zeebe-element-templates-json-schema, checked by a test), written in
+ * English; French texts are applied here when the interface is in French, since element templates
+ * carry one language only.
+ */
+import archiveDeposit from "./element-templates/archive-deposit.json" with { type: "json" };
+import documentRender from "./element-templates/document-render.json" with { type: "json" };
+import http from "./element-templates/http.json" with { type: "json" };
+import mailSend from "./element-templates/mail-send.json" with { type: "json" };
+import signatureRequest from "./element-templates/signature-request.json" with { type: "json" };
+
+export const ELEMENT_TEMPLATES = [mailSend, documentRender, signatureRequest, archiveDeposit, http];
+
+const FRENCH: Record<string, string> = {
+  "Dossier connectors": "Connecteurs Dossier",
+  "Send an email": "Envoyer un e-mail",
+  "Sends an email from a template, with attachments": "Envoie un e-mail à partir d'un modèle, avec pièces jointes",
+  "Render a document": "Générer un document",
+  "Renders a Handlebars template to a PDF document": "Produit un document PDF à partir d'un modèle Handlebars",
+  "Request a signature": "Demander une signature",
+  "Sends a signature link to a signer (SMS code) and seals the signed PDF": "Envoie un lien de signature au signataire (code par SMS) et scelle le PDF signé",
+  "Archive deposit": "Archiver",
+  "Deposits documents in the hash-chained archive with a retention period": "Verse les documents dans l'archive chaînée, avec une durée de conservation",
+  "HTTP call": "Appel HTTP",
+  "Calls a web service and stores the response": "Appelle un service web et conserve la réponse",
+  Message: "Message", "Error handling": "Gestion des erreurs", Document: "Document", Signature: "Signature", Archive: "Archive",
+  Request: "Requête", Response: "Réponse",
+  Retries: "Tentatives",
+  "How many times the job is tried before an incident is raised": "Nombre d'essais avant qu'un incident soit ouvert",
+  To: "Destinataires",
+  "Recipient address(es), comma separated, or a FEEL expression": "Adresse(s) du destinataire, séparées par des virgules, ou une expression FEEL",
+  Subject: "Objet", "Subject line (FEEL allowed)": "Objet du message (FEEL possible)",
+  Template: "Modèle",
+  "Mail template under templates/mail/, without extension": "Modèle de message dans templates/mail/, sans extension",
+  Attachments: "Pièces jointes",
+  "FEEL list of document references to attach": "Liste FEEL des références de documents à joindre",
+  "Document template under templates/, without extension": "Modèle de document dans templates/, sans extension",
+  "Output variable": "Variable de sortie",
+  "Process variable that receives the document reference": "Variable du processus qui reçoit la référence du document",
+  "File name": "Nom du fichier", "Name of the PDF file (FEEL allowed)": "Nom du fichier PDF (FEEL possible)",
+  "Reference of the document to sign (FEEL)": "Référence du document à signer (FEEL)",
+  "Signer name": "Nom du signataire", "Full name of the signer": "Nom complet du signataire",
+  "Signer email": "E-mail du signataire", "Where the signature link is sent": "Adresse à laquelle le lien de signature est envoyé",
+  "Signer mobile phone": "Mobile du signataire", "Receives the SMS code": "Reçoit le code par SMS",
+  "Expires after": "Expire après", "ISO 8601 duration after which the link expires": "Durée ISO 8601 après laquelle le lien expire",
+  "Process variable that receives the signed document reference": "Variable du processus qui reçoit la référence du document signé",
+  Documents: "Documents", "FEEL list of document references to archive": "Liste FEEL des références de documents à archiver",
+  Category: "Catégorie", "Archive category (drives access and retention policy)": "Catégorie d'archive (règles d'accès et de conservation)",
+  Retention: "Conservation", "ISO 8601 duration to keep the documents": "Durée ISO 8601 de conservation des documents",
+  Reference: "Référence", "Business reference stored with the deposit (FEEL allowed)": "Référence métier conservée avec le versement (FEEL possible)",
+  Method: "Méthode", URL: "URL", "Address of the service (FEEL allowed)": "Adresse du service (FEEL possible)",
+  Headers: "En-têtes", "FEEL context of request headers": "Contexte FEEL des en-têtes de la requête",
+  Body: "Corps", "FEEL expression sent as the JSON body": "Expression FEEL envoyée comme corps JSON",
+  Timeout: "Délai maximal", "ISO 8601 duration before the call fails": "Durée ISO 8601 avant l'échec de l'appel",
+  "Result variable": "Variable de résultat",
+  "Process variable that receives the response ({status, headers, body})": "Variable du processus qui reçoit la réponse ({status, headers, body})",
+};
+
+const TRANSLATED_FIELDS = new Set(["name", "description", "label"]);
+
+function translate<T>(value: T, dictionary: Record<string, string>): T {
+  if (Array.isArray(value)) return value.map((v) => translate(v, dictionary)) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [field, v] of Object.entries(value)) {
+    // `choices` names are values shown as-is (GET, POST…); bindings and ids are never translated.
+    out[field] = typeof v === "string" && TRANSLATED_FIELDS.has(field) ? dictionary[v] ?? v : field === "binding" || field === "choices" ? v : translate(v, dictionary);
+  }
+  return out as T;
+}
+
+/** The connector templates in the interface's language. */
+export function elementTemplates(lang: "fr" | "en"): unknown[] {
+  return lang === "fr" ? ELEMENT_TEMPLATES.map((t) => translate(t, FRENCH)) : ELEMENT_TEMPLATES;
+}
+
+/** For the test: every English text that a French user would see untranslated. */
+export function untranslatedTexts(): string[] {
+  const missing = new Set<string>();
+  const walk = (value: unknown, field = ""): void => {
+    if (Array.isArray(value)) return value.forEach((v) => walk(v, field));
+    if (value === null || typeof value !== "object") {
+      if (typeof value === "string" && TRANSLATED_FIELDS.has(field) && !(value in FRENCH)) missing.add(value);
+      return;
+    }
+    for (const [f, v] of Object.entries(value)) if (f !== "binding" && f !== "choices") walk(v, f);
+  };
+  walk(ELEMENT_TEMPLATES);
+  return [...missing];
+}

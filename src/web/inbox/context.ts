@@ -1,0 +1,36 @@
+/** The task's context beside its form: process, dossier, previous steps, open incidents. */
+import { h } from "../shared/dom.js";
+import { formatDate, t } from "../shared/i18n.js";
+import type { Step, TaskContext } from "./tasks.js";
+
+function stepItem(step: Step): HTMLElement {
+  const when = step.state === "ACTIVE" ? t("inbox.context.active")
+    : step.state === "TERMINATED" ? t("inbox.context.terminated") : formatDate(step.endDate);
+  return h("li", { class: `step step-${step.state.toLowerCase()}` },
+    h("span", { class: "step-name" }, step.name),
+    h("span", { class: "step-meta muted" }, when, step.completedBy ? ` · ${t("inbox.context.by", { name: step.completedBy })}` : ""),
+  );
+}
+
+export function renderContext(context: TaskContext): HTMLElement {
+  const reference = context.dossierReference ?? `#${context.processInstanceKey}`;
+  const facts: Array<[string, string]> = [
+    [t("inbox.context.process"), `${context.processName ?? context.processDefinitionId} · ${t("inbox.context.version", { version: context.processDefinitionVersion })}`],
+    [t("inbox.context.dossier"), reference],
+    ...(context.customerName ? [[t("inbox.context.customer"), context.customerName] as [string, string]] : []),
+    [t("inbox.context.instance"), context.processInstanceKey],
+    [t("inbox.context.started"), formatDate(context.instanceStartDate)],
+  ];
+  const steps = context.steps; // in the order they started, like a timeline
+  return h("aside", { class: "task-context", "aria-label": t("inbox.context"), "data-testid": "context" },
+    h("h3", {}, t("inbox.context")),
+    h("dl", {}, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+    context.incidents.length > 0 && h("section", { class: "incidents", "data-testid": "incidents" },
+      h("h4", {}, `${t("inbox.context.incidents")} (${context.incidents.length})`),
+      h("ul", {}, ...context.incidents.map((i) => h("li", { class: "incident" },
+        h("strong", {}, i.elementName), " — ", i.errorMessage, h("br"), h("span", { class: "muted" }, `${i.errorType} · ${formatDate(i.creationTime)}`))))),
+    h("section", { class: "steps" },
+      h("h4", {}, t("inbox.context.steps")),
+      steps.length === 0 ? h("p", { class: "muted" }, t("inbox.context.noSteps")) : h("ol", { "data-testid": "steps" }, ...steps.map(stepItem))),
+  );
+}
