@@ -125,6 +125,10 @@ export class SubscriptionStore {
     this.stmt(`INSERT INTO message_correlation (key, message_key, bpmn_process_id, process_instance_key) VALUES (?, ?, ?, ?)`).run(key, messageKey, bpmnProcessId, processInstanceKey);
   }
 
+  hasExpiredMessages(now: number): boolean {
+    return !!this.stmt(`SELECT 1 FROM message WHERE expires_at <= ? LIMIT 1`).get(now);
+  }
+
   deleteExpiredMessages(now: number): number {
     this.stmt(`DELETE FROM message_correlation WHERE message_key IN (SELECT key FROM message WHERE expires_at <= ?)`).run(now);
     return this.stmt(`DELETE FROM message WHERE expires_at <= ?`).run(now).changes;
