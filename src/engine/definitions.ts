@@ -23,6 +23,19 @@ export class DefinitionRegistry {
     return deployed;
   }
 
+  /** Forgets a definition whose deployment did not commit. */
+  remove(key: number): void {
+    const removed = this.byKeyMap.get(key);
+    if (!removed) return;
+    this.byKeyMap.delete(key);
+    if (this.latestMap.get(removed.bpmnProcessId)?.key !== key) return;
+    this.latestMap.delete(removed.bpmnProcessId);
+    for (const d of this.byKeyMap.values()) {
+      const latest = this.latestMap.get(d.bpmnProcessId);
+      if (d.bpmnProcessId === removed.bpmnProcessId && (!latest || latest.version < d.version)) this.latestMap.set(d.bpmnProcessId, d);
+    }
+  }
+
   byKey(key: number): DeployedProcess | undefined {
     return this.byKeyMap.get(key);
   }

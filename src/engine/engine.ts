@@ -53,6 +53,8 @@ export class Engine {
   private scheduler: NodeJS.Timeout | undefined;
   private timerWakeUp: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Definitions registered by deployments of the batch being written (see deploy()). */
+  private readonly uncommittedDefinitions: number[] = [];
 
   constructor(private readonly options: EngineOptions) {
     this.store = new SqliteStore(options.db);
@@ -63,6 +65,14 @@ export class Engine {
       maxBatch: options.maxBatch ?? 2000,
       // Persist the key sequence with every commit, so keys are never reused after a crash.
       beforeCommit: () => this.store.setMeta(KEY_SEQUENCE, this.ids.peek()),
+      afterCommit: () => {
+        this.uncommittedDefinitions.length = 0;
+      },
+      // A batch that did not commit takes its deployments with it.
+      afterRollback: () => {
+        for (const key of this.uncommittedDefinitions) this.definitions.remove(key);
+        this.uncommittedDefinitions.length = 0;
+      },
     });
   }
 
@@ -119,19 +129,20 @@ export class Engine {
     for (const type of effects.jobTypes) this.events.emit("jobs", type);
     for (const key of effects.userTasks) this.events.emit("userTask", key);
     for (const key of effects.finishedInstances) this.events.emit("finished", key);
-    for (const after of effects.after) after();
   }
 
   // ── deployments ───────────────────────────────────────────────────────────────────────────────
 
   async deploy(resources: DeployResource[]): Promise<DeploymentResult> {
     const prepared = await prepareDeployment(resources);
-    const { result, added, keys, versions } = await this.lane.submit(() => {
+    // Registered inside the command, so later commands of the same batch already see the new versions.
+    const { result } = await this.lane.submit(() => {
       const out = applyDeployment(this.store, this.ids, this.clock.now(), prepared);
+      out.added.forEach((p, i) => {
+        this.definitions.add({ key: out.keys[i]!, bpmnProcessId: p.compiled.bpmnProcessId, version: out.versions[i]!, versionTag: p.compiled.versionTag ?? null, resourceName: p.resourceName }, p.compiled);
+        this.uncommittedDefinitions.push(out.keys[i]!);
+      });
       return out;
-    });
-    added.forEach((p, i) => {
-      this.definitions.add({ key: keys[i]!, bpmnProcessId: p.compiled.bpmnProcessId, version: versions[i]!, versionTag: p.compiled.versionTag ?? null, resourceName: p.resourceName }, p.compiled);
     });
     return result;
   }

@@ -6,7 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import type {
-  ElementInstanceRow, FormRow, HistoryEntry, HistoryRecord, IncidentRow, JobRow, JobState, JoinTokenRow,
+  ElementInstanceRow, FormRow, HistoryEntry, HistoryRecord, IncidentRow, JobRow, JoinTokenRow,
   ProcessDefinitionRow, ProcessInstanceRow, UserTaskRow, VariableRow,
 } from "../engine/state.js";
 
@@ -140,10 +140,6 @@ export class SqliteStore {
   }
   processDefinition(key: number): ProcessDefinitionRow | undefined {
     const r = this.get(`SELECT * FROM process_definition WHERE key = ?`, key);
-    return r && toDefinition(r);
-  }
-  processDefinitionByVersion(bpmnProcessId: string, version: number): ProcessDefinitionRow | undefined {
-    const r = this.get(`SELECT * FROM process_definition WHERE bpmn_process_id = ? AND version = ?`, bpmnProcessId, version);
     return r && toDefinition(r);
   }
   allProcessDefinitions(): ProcessDefinitionRow[] {
@@ -286,19 +282,6 @@ export class SqliteStore {
   }
   expiredJobs(now: number, limit: number): JobRow[] {
     return this.all(`SELECT * FROM job WHERE state = 'ACTIVATED' AND deadline <= ? ORDER BY deadline LIMIT ?`, now, limit).map(toJob);
-  }
-  /** Earliest future moment a job becomes activatable again (lock expiry or back-off end). */
-  nextJobWakeUp(now: number): number | undefined {
-    const r = this.get<{ t: number | null }>(
-      `SELECT MIN(t) AS t FROM (SELECT MIN(deadline) AS t FROM job WHERE state = 'ACTIVATED' AND deadline > ? UNION ALL SELECT MIN(retry_at) FROM job WHERE state = 'ACTIVATABLE' AND retry_at > ?) x`,
-      now, now,
-    );
-    return r?.t ?? undefined;
-  }
-  jobsOfElement(elementInstanceKey: number, states: JobState[]): JobRow[] {
-    return this.all(`SELECT * FROM job WHERE element_instance_key = ? ORDER BY key`, elementInstanceKey)
-      .map(toJob)
-      .filter((j) => states.includes(j.state));
   }
   jobs(filter: { processInstanceKey?: number; state?: string; type?: string } = {}, limit = 1000): JobRow[] {
     return this.all(

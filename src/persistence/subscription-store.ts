@@ -3,7 +3,7 @@
  * same connection as SqliteStore. Synchronous; writes run inside the write lane.
  */
 import type Database from "better-sqlite3";
-import type { MessageRow, SubscriptionKind, SubscriptionRow } from "../engine/state.js";
+import type { MessageRow, SubscriptionRow } from "../engine/state.js";
 
 type Row = Record<string, any>;
 
@@ -95,10 +95,6 @@ export class SubscriptionStore {
 
   signalSubscriptions(name: string): SubscriptionRow[] {
     return (this.stmt(`SELECT * FROM event_subscription WHERE kind = 'SIGNAL' AND name = ? ORDER BY key`).all(name) as Row[]).map(toSubscription);
-  }
-
-  count(kind: SubscriptionKind): number {
-    return (this.stmt(`SELECT count(*) AS n FROM event_subscription WHERE kind = ?`).get(kind) as { n: number }).n;
   }
 
   // ── buffered messages ─────────────────────────────────────────────────────────────────────────

@@ -5,6 +5,7 @@
  */
 import { EngineError, notFound } from "../errors.js";
 import type { Execution } from "../runtime/execution.js";
+import { reopenSubscriptions } from "../runtime/subscriptions.js";
 
 export function resolveIncident(rt: Execution, incidentKey: number): void {
   const incident = rt.store.incident(incidentKey);
@@ -12,7 +13,12 @@ export function resolveIncident(rt: Execution, incidentKey: number): void {
   if (incident.state !== "ACTIVE") throw new EngineError("NOT_FOUND", `Expected to resolve incident '${incidentKey}', but it is already resolved`);
   const context = rt.instance(incident.processInstanceKey);
   const element = context.element(incident.elementInstanceKey);
-  if (!element) throw new Error(`Incident ${incidentKey} points at element instance ${incident.elementInstanceKey}, which is gone`);
+  if (!element || element.incidentKey !== incident.key) {
+    // Stale: its element has ended or moved on (another incident replaced it). Nothing to retry.
+    rt.store.resolveIncident(incident.key, rt.now);
+    rt.record(context.pi.key, { type: "INCIDENT_RESOLVED", key: incident.key, elementId: incident.elementId, elementInstanceKey: incident.elementInstanceKey, stale: true });
+    return;
+  }
   if (incident.jobKey !== null) {
     const job = rt.store.job(incident.jobKey)!;
     if (job.state === "FAILED" && job.retries <= 0) {
@@ -25,12 +31,17 @@ export function resolveIncident(rt: Execution, incidentKey: number): void {
       rt.store.updateJob(job);
       rt.effects.jobTypes.add(job.type);
     }
-    rt.resolveIncidentRow(context, element);
+    rt.resolveIncidentRow(context, element, incident.key);
     return;
   }
-  rt.resolveIncidentRow(context, element);
+  rt.resolveIncidentRow(context, element, incident.key);
   if (element.state === "ACTIVATING") rt.schedule(() => rt.runActivation(context, element));
   else if (element.state === "COMPLETING") rt.finishCompletion(context, element);
-  else if (element.state === "ACTIVATED" && element.elementType === "AD_HOC_SUB_PROCESS") rt.checkScopeCompletion(context, element);
+  else if (element.state === "ACTIVATED") {
+    // Waits that failed to open (after a migration, or the process's event sub-processes) open again;
+    // an ad-hoc sub-process re-evaluates its completion condition.
+    if (rt.store.events.ofOwner(element.key).length === 0) reopenSubscriptions(rt, context, element);
+    if (element.elementType === "AD_HOC_SUB_PROCESS") rt.checkScopeCompletion(context, element);
+  }
   rt.drain();
 }

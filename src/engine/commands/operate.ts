@@ -7,7 +7,7 @@ import { EngineError, notFound } from "../errors.js";
 import type { Execution } from "../runtime/execution.js";
 import type { InstanceContext, RuntimeElement } from "../runtime/instance.js";
 import { activatable } from "../behaviors/ad-hoc-sub-process.js";
-import { catchersOf, closeSubscriptions, openSubscriptions } from "../runtime/subscriptions.js";
+import { closeSubscriptions, reopenSubscriptions } from "../runtime/subscriptions.js";
 import type { DeployedProcess } from "../definitions.js";
 import { checkVariables } from "./validate.js";
 
@@ -65,8 +65,15 @@ export function modifyInstance(rt: Execution, processInstanceKey: number, reques
     let scope: RuntimeElement | undefined;
     if (scopeNode.type === "PROCESS") scope = context.root;
     else if (a.ancestorElementInstanceKey !== undefined) scope = context.element(a.ancestorElementInstanceKey);
-    else scope = [...context.elements.values()].find((e) => e.node === scopeNode && e.state === "ACTIVATED");
-    if (!scope || scope.node !== scopeNode) {
+    else {
+      // The scope's live instances (a multi-instance body is not a scope of its activity's children).
+      const candidates = [...context.elements.values()].filter((e) => e.node === scopeNode && e.state === "ACTIVATED" && e.elementType !== "MULTI_INSTANCE_BODY");
+      if (candidates.length > 1) {
+        throw new EngineError("INVALID_ARGUMENT", `Expected one active instance of '${scopeNode.id}' to activate '${a.elementId}' in, but found ${candidates.length} (${candidates.map((c) => c.key).join(", ")}); name one as ancestorElementInstanceKey`);
+      }
+      scope = candidates[0];
+    }
+    if (!scope || scope.node !== scopeNode || scope.state !== "ACTIVATED" || scope.elementType === "MULTI_INSTANCE_BODY") {
       throw new EngineError("INVALID_ARGUMENT", `Expected an active instance of '${scopeNode.id}' to activate '${a.elementId}' in, but found none; activate the enclosing sub-process first`);
     }
     return { node, scope, variables: a.variableInstructions ?? [] };
@@ -132,12 +139,8 @@ export function migrateInstance(rt: Execution, processInstanceKey: number, reque
   if (problems.length > 0) throw new EngineError("INVALID_ARGUMENT", `Expected a migration plan that can be honoured, but: ${problems.join("; ")}`);
   applyMigration(rt, context, target, mapping);
   for (const element of [...context.elements.values()]) {
-    if (element === context.root || element.state !== "ACTIVATED") continue;
-    const catchers = element.node.type === "INTERMEDIATE_CATCH_EVENT" || element.node.type === "RECEIVE_TASK" ? [element.node] : element.node.type === "EVENT_BASED_GATEWAY" ? element.node.outgoing.map((f) => f.target) : catchersOf(element);
-    if (catchers.length > 0) openSubscriptions(rt, context, element, catchers);
+    if (element.state === "ACTIVATED") reopenSubscriptions(rt, context, element);
   }
-  const rootCatchers = catchersOf(context.root);
-  if (rootCatchers.length > 0) openSubscriptions(rt, context, context.root, rootCatchers);
   rt.drain();
 }
 

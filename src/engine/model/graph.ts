@@ -1,7 +1,8 @@
 /**
  * Graph facts computed once at deploy time. For a converging inclusive gateway G and each incoming
  * flow f, `upstream(f)` is the set of sibling elements from which f can still be reached without
- * passing through G. At run time G may fire when no live token sits on an element of upstream(f)
+ * passing through G (following flows backwards, from a boundary event to its activity, from a link
+ * catch to its throws). At run time G may fire when no live token sits on an element of upstream(f)
  * for any incoming flow f that has no token yet (the BPMN 2.0 semantics of the OR-join).
  */
 import type { FlowNode } from "./types.js";
@@ -18,6 +19,9 @@ export function computeUpstream(children: FlowNode[]): void {
         if (node === gateway || seen.has(node.id)) continue;
         seen.add(node.id);
         for (const f of node.incoming) stack.push(f.source);
+        // A token on an activity can also leave through its boundary events; a link catch is reached from its throws.
+        if (node.attachedTo) stack.push(node.attachedTo);
+        for (const thrower of children) if (thrower.linkTarget === node) stack.push(thrower);
       }
       upstream.set(flow.id, seen);
     }

@@ -47,7 +47,6 @@ export class Effects {
   timersChanged = false;
   readonly userTasks: number[] = [];
   readonly finishedInstances: number[] = [];
-  readonly after: Array<() => void> = [];
 }
 
 export class Execution {
@@ -178,13 +177,15 @@ export class Execution {
     if (element.state !== "ACTIVATING") return; // terminated meanwhile
     const isBody = element.elementType === "MULTI_INSTANCE_BODY";
     if (!isBody && element.node.inputs.length > 0 && !this.applyInputs(context, element)) return;
+    closeSubscriptions(this, element); // a retried activation must not open its waits twice
     const catchers = catchersOf(element);
     if (catchers.length > 0 && !openSubscriptions(this, context, element, catchers)) return;
     behaviorOf(element).activate(this, context, element);
   }
 
   private applyInputs(context: InstanceContext, element: RuntimeElement): boolean {
-    const scopeChain = context.scopeChain(context.element(element.flowScopeKey)!);
+    // The element's own scope too: multi-instance inner instances already hold inputElement and loopCounter.
+    const scopeChain = context.scopeChain(element);
     const evalContext = context.variables.context(scopeChain);
     const results: Array<[string, unknown]> = [];
     const locals: Record<string, unknown> = {};
@@ -211,6 +212,8 @@ export class Execution {
    */
   complete(context: InstanceContext, element: RuntimeElement, variables?: Record<string, unknown>, flows?: SequenceFlow[]): void {
     this.transition(context, element, "COMPLETING");
+    // A gateway's choice must survive an output-mapping incident: resolving it re-runs finishCompletion.
+    if (flows) element.data = { ...element.data, flows: flows.map((f) => f.id) };
     if (variables) {
       const names = Object.keys(variables);
       if (element.node.outputs.length > 0) {
@@ -240,7 +243,8 @@ export class Execution {
       onInnerCompleted(this, context, scope);
       return;
     }
-    const outgoing = flows ?? (element.node.linkTarget ? [] : element.node.outgoing);
+    const chosen = flows ?? chosenFlows(context, element);
+    const outgoing = chosen ?? (element.node.linkTarget ? [] : element.node.outgoing);
     if (element.node.linkTarget) {
       this.record(context.pi.key, { type: "LINK_TAKEN", elementId: element.elementId, target: element.node.linkTarget.id, flowScopeKey: scope.key });
       this.activate(context, element.node.linkTarget, scope);
@@ -270,9 +274,10 @@ export class Execution {
     return true;
   }
 
-  /** Drops what a finished element held: its local variables. */
+  /** Drops what a finished element held: its local variables, and an incident left open on it. */
   private release(context: InstanceContext, element: RuntimeElement): void {
     context.variables.deleteScope(element.key);
+    if (element.incidentKey !== null) this.resolveIncidentRow(context, element);
   }
 
   /** Terminates an element and, for scopes, everything inside it first. */
@@ -342,10 +347,10 @@ export class Execution {
   activateRoot(context: InstanceContext, start: FlowNode): RuntimeElement | null {
     const root = context.root;
     this.record(context.pi.key, elementRecord(root, { bpmnProcessId: context.pi.bpmnProcessId, version: context.pi.version, processDefinitionKey: context.pi.processDefinitionKey }));
+    // An event sub-process wait that cannot open (e.g. its correlation key is not set yet) is an
+    // incident on the process; the instance still starts, and resolving the incident reopens the waits.
     const catchers = catchersOf(root);
-    if (catchers.length > 0 && !openSubscriptions(this, context, root, catchers)) {
-      throw new EngineError("INVALID_STATE", `Expected the event sub-process subscriptions of '${context.pi.bpmnProcessId}' to open, but an expression failed: ${this.store.incidents({ processInstanceKey: context.pi.key }).at(-1)?.errorMessage ?? "unknown"}`);
-    }
+    if (catchers.length > 0) openSubscriptions(this, context, root, catchers);
     this.transition(context, root, "ACTIVATED");
     return this.activate(context, start, root);
   }
@@ -369,6 +374,8 @@ export class Execution {
   }
 
   raiseIncident(context: InstanceContext, element: RuntimeElement, errorType: IncidentErrorType, errorMessage: string, jobKey: number | null = null): void {
+    // An element has at most one open incident (resolving it retries the step); job incidents always count.
+    if (element.incidentKey !== null && jobKey === null) return;
     const key = this.nextKey();
     this.store.insertIncident({
       key, state: "ACTIVE", errorType, errorMessage, processInstanceKey: context.pi.key, processDefinitionKey: context.pi.processDefinitionKey,
@@ -379,10 +386,10 @@ export class Execution {
     this.record(context.pi.key, { type: "INCIDENT_CREATED", key, elementId: element.elementId, elementInstanceKey: element.key, errorType, errorMessage, ...(jobKey ? { jobKey } : {}) });
   }
 
-  resolveIncidentRow(context: InstanceContext, element: RuntimeElement): void {
-    const key = element.incidentKey!;
+  resolveIncidentRow(context: InstanceContext, element: RuntimeElement, incidentKey?: number): void {
+    const key = incidentKey ?? element.incidentKey!;
     this.store.resolveIncident(key, this.now);
-    element.incidentKey = null;
+    if (element.incidentKey === key) element.incidentKey = null;
     context.touch(element);
     this.record(context.pi.key, { type: "INCIDENT_RESOLVED", key, elementId: element.elementId, elementInstanceKey: element.key });
   }
@@ -416,6 +423,13 @@ export class Execution {
     }
     this.records.clear();
   }
+}
+
+/** The flows a gateway chose before it got stuck in COMPLETING (see complete()). */
+function chosenFlows(context: InstanceContext, element: RuntimeElement): SequenceFlow[] | undefined {
+  const ids = element.data?.["flows"];
+  if (!Array.isArray(ids)) return undefined;
+  return ids.map((id) => context.process.flows.get(String(id))!).filter(Boolean);
 }
 
 /** An input/output mapping fails on an evaluation error or on a variable that does not exist. */

@@ -33,9 +33,12 @@ export function ownsSubscriptions(node: FlowNode): boolean {
   return !!(node.boundaryEvents?.length || node.eventSubProcesses?.length || node.type === "EVENT_BASED_GATEWAY" || node.type === "RECEIVE_TASK" || (node.type === "INTERMEDIATE_CATCH_EVENT" && node.event && node.event.kind !== "link"));
 }
 
-/** Opens one subscription per catcher; false (with an incident) when an expression fails. */
+/**
+ * Opens one subscription per catcher; false (with an incident on the owner) when an expression fails,
+ * and then nothing of this call stays open. Callers that may run twice for the same owner (activation
+ * retried after an incident, migration) withdraw the owner's subscriptions first (`closeSubscriptions`).
+ */
 export function openSubscriptions(rt: Execution, context: InstanceContext, owner: RuntimeElement, catchers: FlowNode[]): boolean {
-  rt.store.events.deleteOfOwner(owner.key); // re-activation after an incident must not duplicate
   const opened: SubscriptionRow[] = [];
   for (const catcher of catchers) {
     const row = buildSubscription(rt, context, owner, catcher);
@@ -58,6 +61,28 @@ export function closeSubscriptions(rt: Execution, owner: RuntimeElement): void {
   rt.store.events.deleteOfOwner(owner.key);
 }
 
+/** Every wait an element owns while ACTIVATED: its own catch, an event gateway's events, boundaries, event sub-processes. */
+export function allCatchersOf(element: RuntimeElement): FlowNode[] {
+  const node = element.node;
+  const own = node.type === "INTERMEDIATE_CATCH_EVENT" && node.event && node.event.kind !== "link" ? [node]
+    : node.type === "RECEIVE_TASK" ? [node]
+      : node.type === "EVENT_BASED_GATEWAY" ? node.outgoing.map((f) => f.target) : [];
+  return [...own, ...catchersOf(element)];
+}
+
+/** Withdraws and reopens every wait of an ACTIVATED element (migration, incident resolution). */
+export function reopenSubscriptions(rt: Execution, context: InstanceContext, element: RuntimeElement): boolean {
+  closeSubscriptions(rt, element);
+  const catchers = allCatchersOf(element);
+  return catchers.length === 0 || openSubscriptions(rt, context, element, catchers);
+}
+
+/** An interrupting event sub-process withdraws the other event sub-process waits of its scope, not the scope's boundaries. */
+export function closeEventSubProcessSubscriptions(rt: Execution, scope: RuntimeElement): void {
+  const starts = new Set((scope.node.eventSubProcesses ?? []).map((esp) => esp.startEvent?.id));
+  for (const subscription of rt.store.events.ofOwner(scope.key)) if (starts.has(subscription.elementId)) rt.store.events.delete(subscription.key);
+}
+
 function kindOf(catcher: FlowNode): SubscriptionKind {
   const kind = catcher.event!.kind;
   return kind === "timer" ? "TIMER" : kind === "message" ? "MESSAGE" : "SIGNAL";
@@ -66,7 +91,7 @@ function kindOf(catcher: FlowNode): SubscriptionKind {
 function buildSubscription(rt: Execution, context: InstanceContext, owner: RuntimeElement, catcher: FlowNode): SubscriptionRow | null {
   const event = catcher.event!;
   const kind = kindOf(catcher);
-  const interrupting = catcher.type === "BOUNDARY_EVENT" ? catcher.interrupting !== false : catcher.type === "START_EVENT" ? catcher.interrupting !== false : true;
+  const interrupting = catcher.type === "BOUNDARY_EVENT" || catcher.type === "START_EVENT" ? catcher.interrupting !== false : true;
   const row: SubscriptionRow = {
     key: rt.nextKey(), kind, processDefinitionKey: context.pi.processDefinitionKey, bpmnProcessId: context.pi.bpmnProcessId,
     processInstanceKey: context.pi.key, elementInstanceKey: owner.key, elementId: catcher.id, name: null, correlationKey: null,

@@ -13,6 +13,7 @@ import type { FlowNode } from "../model/types.js";
 import type { MessageRow, SubscriptionRow } from "../state.js";
 import { nextCycleDue, parseCycle } from "../shared/timers.js";
 import type { Execution } from "./execution.js";
+import { closeEventSubProcessSubscriptions } from "./subscriptions.js";
 import type { InstanceContext, RuntimeElement } from "./instance.js";
 
 export interface TriggerResult {
@@ -75,7 +76,7 @@ function keepOrReschedule(rt: Execution, subscription: SubscriptionRow): void {
 function startEventSubProcess(rt: Execution, context: InstanceContext, scope: RuntimeElement, start: FlowNode, subscription: SubscriptionRow, variables: Record<string, unknown>): void {
   const eventSubProcess = start.scope!;
   if (subscription.interrupting) {
-    rt.store.events.deleteOfOwner(scope.key);
+    closeEventSubProcessSubscriptions(rt, scope);
     rt.terminateChildren(context, scope);
   } else keepOrReschedule(rt, subscription);
   openEventSubProcess(rt, context, scope, eventSubProcess, variables);

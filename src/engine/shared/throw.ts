@@ -8,6 +8,7 @@ import type { FlowNode } from "../model/types.js";
 import type { Execution } from "../runtime/execution.js";
 import type { InstanceContext, RuntimeElement } from "../runtime/instance.js";
 import { openEventSubProcess } from "../runtime/triggers.js";
+import { closeEventSubProcessSubscriptions } from "../runtime/subscriptions.js";
 
 export type ThrowKind = "error" | "escalation";
 
@@ -72,7 +73,7 @@ export function applyCatch(rt: Execution, found: FoundCatch, variables: Record<s
     return;
   }
   if (interrupting) {
-    rt.store.events.deleteOfOwner(owner.key);
+    closeEventSubProcessSubscriptions(rt, owner);
     rt.terminateChildren(context, owner);
   }
   openEventSubProcess(rt, context, owner, catcher.scope!, variables);

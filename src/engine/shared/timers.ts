@@ -85,7 +85,6 @@ export function nextCycleDue(cycle: Cycle, previousDue: number, now: number): nu
 
 export interface Cron {
   seconds: Set<number>; minutes: Set<number>; hours: Set<number>; days: Set<number>; months: Set<number>; weekdays: Set<number>;
-  anyDay: boolean; anyWeekday: boolean;
 }
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
@@ -137,7 +136,7 @@ export function parseCron(text: string): Cron | null {
   const months = field(mo, 1, 12, MONTHS);
   const weekdays = field(w.replace(/\b7\b/g, "0"), 0, 6, DAYS);
   if (!seconds || !minutes || !hours || !days || !months || !weekdays) return null;
-  return { seconds, minutes, hours, days, months, weekdays, anyDay: d === "*" || d === "?", anyWeekday: w === "*" || w === "?" };
+  return { seconds, minutes, hours, days, months, weekdays };
 }
 
 /** The first instant strictly after `after` that matches (UTC), or null within 5 years. */
