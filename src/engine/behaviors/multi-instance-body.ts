@@ -19,16 +19,17 @@ interface LoopState {
   done: boolean;
 }
 
-const state = (body: RuntimeElement) => body.data as unknown as LoopState & { items: unknown[] };
+/** Only a sequential body keeps the input list (to start the next item later); a parallel one starts all at once. */
+const state = (body: RuntimeElement) => body.data as unknown as LoopState & { items?: unknown[] };
 
-function spawn(rt: Execution, context: InstanceContext, body: RuntimeElement): void {
+function spawn(rt: Execution, context: InstanceContext, body: RuntimeElement, item: unknown): void {
   const loop = state(body);
   const index = loop.next++;
   body.data = { ...loop };
   context.touch(body);
   const inner = rt.activate(context, body.node, body, true);
   const mi = body.node.multiInstance!;
-  if (mi.inputElement) context.variables.setLocal(inner.key, mi.inputElement, loop.items[index] ?? null);
+  if (mi.inputElement) context.variables.setLocal(inner.key, mi.inputElement, item ?? null);
   context.variables.setLocal(inner.key, "loopCounter", index + 1);
 }
 
@@ -51,7 +52,7 @@ export const multiInstanceBodyBehavior: ElementBehavior = {
       return;
     }
     const items = result.value as unknown[];
-    body.data = { total: items.length, next: 0, completed: 0, done: false, items } as unknown as Record<string, unknown>;
+    body.data = { total: items.length, next: 0, completed: 0, done: false, ...(mi.sequential ? { items } : {}) } as unknown as Record<string, unknown>;
     if (mi.outputCollection) context.variables.setLocal(body.key, mi.outputCollection, items.map(() => null));
     rt.transition(context, body, "ACTIVATED");
     if (items.length === 0) {
@@ -59,7 +60,7 @@ export const multiInstanceBodyBehavior: ElementBehavior = {
       return;
     }
     const first = mi.sequential ? 1 : items.length;
-    for (let i = 0; i < first; i++) spawn(rt, context, body);
+    for (let i = 0; i < first; i++) spawn(rt, context, body, items[i]);
   },
   terminate() {},
 };
@@ -115,7 +116,7 @@ export function onInnerCompleted(rt: Execution, context: InstanceContext, body: 
     return;
   }
   if (body.node.multiInstance!.sequential && loop.next < loop.total) {
-    spawn(rt, context, body);
+    spawn(rt, context, body, loop.items?.[loop.next]);
     return;
   }
   if (context.children(body.key).length === 0) finish(rt, context, body);
