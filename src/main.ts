@@ -1,15 +1,15 @@
 /**
- * Composition root: config → database → engine → demo models → HTTP. The only module that knows
- * every other one.
+ * Composition root: config → database → identity (no listening on the network while accounts
+ * have guessable passwords) → engine → demo models → HTTP. The only module that knows every other one.
  */
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Server } from "node:http";
 import { closeApp, createApp } from "./api/app.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, isLoopbackHost, loadConfig, type Config } from "./config.js";
 import { PinnableClock } from "./engine/clock.js";
 import { Engine } from "./engine/engine.js";
-import { bootstrapIdentity } from "./identity/bootstrap.js";
+import { bootstrapIdentity, defaultCredentials } from "./identity/bootstrap.js";
 import { Identity } from "./identity/identity.js";
 import { openDatabase } from "./persistence/data-source.js";
 
@@ -28,14 +28,22 @@ export async function deployFolder(engine: Engine, dir: string) {
 export async function startServer(config: Config, log: (message: string) => void = console.log) {
   mkdirSync(config.dataDir, { recursive: true });
   const { dataSource, db } = await openDatabase({ path: config.databasePath, synchronous: config.synchronous });
+  const identity = new Identity({ db, sessionIdleMs: config.sessionIdleMs, tokenExpiryDays: config.tokenExpiryDays, log });
+  const guessable = isLoopbackHost(config.host) ? [] : await defaultCredentials(identity, config);
+  if (guessable.length) {
+    await dataSource.destroy();
+    throw new ConfigError(
+      `HOST: expected a loopback address (127.0.0.1, ::1, localhost) while ${guessable.join(" and ")}, but found '${config.host}'. ` +
+        "Start once on 127.0.0.1 and change or delete those accounts, or, with an empty database, set ADMIN_PASSWORD (no demo accounts are then created).",
+    );
+  }
   const engine = await new Engine({ db, clock: new PinnableClock(), schedulerInterval: config.schedulerInterval }).start();
   const deployment = await deployFolder(engine, config.processesDir);
   if (deployment) {
     for (const p of deployment.processes) log(`process ${p.bpmnProcessId} v${p.version}${p.duplicate ? " (unchanged)" : " deployed"} from ${p.resourceName}`);
   }
-  const identity = new Identity({ db, sessionIdleMs: config.sessionIdleMs, log });
   for (const line of await bootstrapIdentity(identity, config)) log(line);
-  const app = createApp({ engine, identity, log: console.error, secureCookies: config.secureCookies });
+  const app = createApp({ engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });

@@ -1,7 +1,8 @@
 /**
  * The express app factory (no listen()): security headers and body limits, sign-in, the Camunda 8
- * compatible API under /v2, the older /api, and problem+json errors. Every request is
- * authenticated first (see auth/authenticate.ts); every route names its permission.
+ * compatible API under /v2, the older /api, and problem+json errors. State-changing requests from
+ * another site's pages are refused (http/same-origin.ts); every request is authenticated first
+ * (see auth/authenticate.ts); every route names its permission.
  */
 import { EventEmitter } from "node:events";
 import express, { type Express } from "express";
@@ -12,6 +13,7 @@ import type { Identity } from "../identity/identity.js";
 import { authenticate } from "./auth/authenticate.js";
 import { authRouter, loginRouter } from "./auth/routes.js";
 import { ApiError } from "./errors.js";
+import { sameOriginOnly } from "./http/same-origin.js";
 import { legacyRouter } from "./legacy.js";
 import { uiRouter } from "./ui/router.js";
 import { problemHandler } from "./problem.js";
@@ -29,18 +31,25 @@ export interface AppDeps {
   /** How long job activation waits by default when no job is available, ms. */
   longPollMs?: number;
   loginRateLimit?: { windowMs: number; max: number };
+  /**
+   * express's `trust proxy`: which hops may set X-Forwarded-For/-Proto/-Host (client address for
+   * the sign-in throttles, https, the host cross-site requests are checked against). Off by default.
+   */
+  trustProxy?: boolean | number | string[];
 }
 
 export const APP_VERSION = "8.9.0-dossier";
 
-export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit }: AppDeps): Express {
+export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false }: AppDeps): Express {
   const app = express();
   const lifecycle = new EventEmitter();
   lifecycle.setMaxListeners(0);
   app.locals["lifecycle"] = lifecycle;
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy);
   app.use(helmet());
   app.use(compression()); // the designer bundle is ~3.7 MB minified; gzip brings it under 1 MB
+  app.use(sameOriginOnly()); // before sign-in too: no signing in (or out) from another site's page
   const authOptions = { secureCookies, ...(loginRateLimit ? { loginRateLimit } : {}) };
   app.use(loginRouter(identity, authOptions));
   app.use(authenticate(identity));

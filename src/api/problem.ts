@@ -17,11 +17,13 @@ export const STATUS: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   CSRF_TOKEN_MISMATCH: 403,
+  CROSS_SITE_REQUEST: 403,
   NOT_FOUND: 404,
   INVALID_STATE: 409,
   ALREADY_COMPLETED: 409,
   ALREADY_EXISTS: 409,
   CONFLICT: 409,
+  LENGTH_REQUIRED: 411,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
@@ -56,7 +58,7 @@ export function problemHandler(log: (message: string) => void) {
     if (e?.type === "entity.parse.failed") return send(res, "INVALID_ARGUMENT", `Expected a JSON body, but it does not parse: ${e.message ?? ""}`);
     if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported") return send(res, "UNSUPPORTED_MEDIA_TYPE", e.message ?? "Unsupported encoding");
     if (e?.name === "MulterError") {
-      const tooLarge = e.code === "LIMIT_FILE_SIZE" || e.code === "LIMIT_FILE_COUNT" || e.code === "LIMIT_FIELD_VALUE";
+      const tooLarge = ["LIMIT_FILE_SIZE", "LIMIT_FILE_COUNT", "LIMIT_FIELD_VALUE", "LIMIT_FIELD_COUNT", "LIMIT_PART_COUNT"].includes(e.code ?? "");
       return send(res, tooLarge ? "PAYLOAD_TOO_LARGE" : "INVALID_ARGUMENT", `Expected a valid multipart upload, but: ${e.message ?? e.code}${e.field ? ` (field '${e.field}')` : ""}`);
     }
     if (typeof e?.message === "string" && /^(Unexpected end of form|Malformed part header|Multipart: Boundary not found)/.test(e.message)) {

@@ -8,7 +8,8 @@ import { isRoleId, ROLES, ROLE_IDS } from "./roles.js";
 import type { GroupRow, IdentityStore, MemberType, RoleRow, UserRow } from "./store.js";
 
 const ID = /^[A-Za-z0-9_@.+-]{1,256}$/;
-const MIN_PASSWORD = 4;
+/** For every password chosen through the API or ADMIN_PASSWORD; only the demo seeding goes below. */
+export const MIN_PASSWORD_LENGTH = 8;
 
 export interface UserInput {
   username: string;
@@ -32,17 +33,24 @@ function checkText(value: unknown, what: string, max = 256): string | null {
   return value;
 }
 
-function checkPassword(value: unknown): string {
-  if (typeof value !== "string" || value.length < MIN_PASSWORD || value.length > 1024) {
-    throw new IdentityError("INVALID_ARGUMENT", `Expected a password of ${MIN_PASSWORD} to 1024 characters, but found ${typeof value === "string" ? `${value.length} characters` : "none"}`);
+function checkPassword(value: unknown, min = MIN_PASSWORD_LENGTH): string {
+  if (typeof value !== "string" || value.length < min || value.length > 1024) {
+    throw new IdentityError("INVALID_ARGUMENT", `Expected a password of ${min} to 1024 characters, but found ${typeof value === "string" ? `${value.length} characters` : "none"}`);
   }
   return value;
 }
 
 const publicUser = ({ passwordHash: _hidden, ...rest }: UserRow): PublicUser => rest;
 
+/**
+ * Called after a user's password changed or the user was deleted: whatever proved the old
+ * credentials (sessions, API tokens, remembered Basic checks) must end; `keepSession` is the
+ * session cookie of a user who changed their own password.
+ */
+export type CredentialsChanged = (username: string, keepSession?: string) => void;
+
 export class Directory {
-  constructor(private readonly store: IdentityStore, private readonly onCredentialsChanged: () => void, private readonly now: () => number = Date.now) {}
+  constructor(private readonly store: IdentityStore, private readonly onCredentialsChanged: CredentialsChanged, private readonly now: () => number = Date.now) {}
 
   /** Makes sure the built-in roles exist (idempotent; run at every start). */
   ensureRoles(): void {
@@ -50,9 +58,10 @@ export class Directory {
   }
 
   // ── users ─────────────────────────────────────────────────────────────────────────────────────
-  async createUser(input: UserInput): Promise<PublicUser> {
+  /** `minPasswordLength` is lowered only by the demo seeding (password = username). */
+  async createUser(input: UserInput, { minPasswordLength = MIN_PASSWORD_LENGTH } = {}): Promise<PublicUser> {
     const username = checkId(input.username, "a username");
-    const password = checkPassword(input.password);
+    const password = checkPassword(input.password, minPasswordLength);
     const name = checkText(input.name, "the name");
     const email = checkText(input.email, "the email");
     if (this.store.user(username)) throw new IdentityError("ALREADY_EXISTS", `Expected a new username, but a user '${username}' already exists`);
@@ -74,7 +83,8 @@ export class Directory {
     return this.store.users().map(publicUser);
   }
 
-  async updateUser(username: string, changes: { password?: unknown; name?: unknown; email?: unknown }): Promise<PublicUser> {
+  /** A new password ends the user's sessions (but `keepSession`) and API tokens. */
+  async updateUser(username: string, changes: { password?: unknown; name?: unknown; email?: unknown }, { keepSession }: { keepSession?: string } = {}): Promise<PublicUser> {
     const row = this.store.user(username);
     if (!row) throw new IdentityError("NOT_FOUND", `Expected to find a user '${username}', but none was found`);
     if (changes.name !== undefined) row.name = checkText(changes.name, "the name");
@@ -82,14 +92,14 @@ export class Directory {
     if (changes.password !== undefined) row.passwordHash = await hashPassword(checkPassword(changes.password));
     row.updatedAt = this.now();
     this.store.updateUser(row);
-    if (changes.password !== undefined) this.onCredentialsChanged();
+    if (changes.password !== undefined) this.onCredentialsChanged(username, keepSession);
     return publicUser(row);
   }
 
   deleteUser(username: string): void {
     this.user(username);
     this.store.deleteUser(username);
-    this.onCredentialsChanged();
+    this.onCredentialsChanged(username);
   }
 
   // ── groups ────────────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 /** Errors of the identity module; each `code` maps to one HTTP status in src/api/problem.ts. */
-export type IdentityErrorCode = "NOT_FOUND" | "ALREADY_EXISTS" | "INVALID_ARGUMENT" | "UNAUTHENTICATED" | "TOO_MANY_ATTEMPTS";
+export type IdentityErrorCode = "NOT_FOUND" | "ALREADY_EXISTS" | "INVALID_ARGUMENT" | "UNAUTHENTICATED" | "FORBIDDEN" | "TOO_MANY_ATTEMPTS";
 
 export class IdentityError extends Error {
   constructor(

@@ -58,6 +58,11 @@ export class SessionManager {
     this.store.deleteSession(sha256(cookie));
   }
 
+  /** Ends every session of a user except the one of `keepCookie`; returns how many. */
+  endAllOf(username: string, keepCookie?: string): number {
+    return this.store.deleteSessionsOf(username, keepCookie === undefined ? "" : sha256(keepCookie));
+  }
+
   /** Deletes expired sessions; returns how many. */
   sweep(): number {
     return this.store.deleteSessionsSeenBefore(this.now() - this.idleMs);

@@ -173,6 +173,9 @@ export class IdentityStore {
   deleteToken(id: string): boolean {
     return this.run(`DELETE FROM api_token WHERE id = ?`, id) > 0;
   }
+  deleteTokensOf(username: string): number {
+    return this.run(`DELETE FROM api_token WHERE username = ?`, username);
+  }
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────────
   session(idHash: string): SessionRow | undefined {
@@ -187,6 +190,10 @@ export class IdentityStore {
   }
   deleteSession(idHash: string): void {
     this.run(`DELETE FROM web_session WHERE id_hash = ?`, idHash);
+  }
+  /** Every session of a user but the one whose id hash is `keep`. */
+  deleteSessionsOf(username: string, keep = ""): number {
+    return this.run(`DELETE FROM web_session WHERE username = ? AND id_hash <> ?`, username, keep);
   }
   deleteSessionsSeenBefore(cutoff: number): number {
     return this.run(`DELETE FROM web_session WHERE last_seen_at < ?`, cutoff);

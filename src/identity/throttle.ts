@@ -1,7 +1,8 @@
 /**
  * Failed sign-ins slow the next ones down: after `freeAttempts` consecutive failures for a key
  * (a username, or a client address), the key is locked for 1 s, then 2 s, 4 s … up to
- * `maxLockMs`. A success clears the username's count. Counts are forgotten after `forgetAfterMs`
+ * `maxLockMs` (keep it short: whoever can fail sign-ins for a key keeps its owner out that long).
+ * A success clears the username's count. Counts are forgotten after `forgetAfterMs`
  * without failure. In memory: a restart forgets them, which only helps an attacker restart us.
  */
 export interface ThrottleOptions {
@@ -26,7 +27,7 @@ export class LoginThrottle {
 
   constructor(options: ThrottleOptions = {}) {
     this.freeAttempts = options.freeAttempts ?? 5;
-    this.maxLockMs = options.maxLockMs ?? 15 * 60_000;
+    this.maxLockMs = options.maxLockMs ?? 5 * 60_000;
     this.forgetAfterMs = options.forgetAfterMs ?? 30 * 60_000;
     this.now = options.now ?? Date.now;
   }

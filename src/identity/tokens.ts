@@ -1,7 +1,8 @@
 /**
  * API tokens for programs (job workers, scripts): `Authorization: Bearer dsr_<id>_<secret>`. The
  * secret is shown once at creation; the database keeps its SHA-256. A token acts as the user who
- * created it, with that user's roles at the time of each request.
+ * created it, with that user's roles at the time of each request. Tokens expire (90 days unless
+ * the creator or TOKEN_EXPIRY_DAYS says otherwise), and a password change revokes them all.
  */
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { IdentityError } from "./errors.js";
@@ -21,14 +22,18 @@ const TOUCH_EVERY_MS = 60_000;
 
 const info = (t: TokenRow): TokenInfo => ({ id: t.id, name: t.name, createdAt: t.createdAt, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt });
 
-export class TokenService {
-  constructor(private readonly store: IdentityStore, private readonly now: () => number = Date.now) {}
+/** How long a token lives when its creator does not say (TOKEN_EXPIRY_DAYS). */
+export const DEFAULT_TOKEN_EXPIRY_DAYS = 90;
 
-  create(username: string, name: string, expiresInDays?: number): TokenInfo & { token: string } {
+export class TokenService {
+  constructor(private readonly store: IdentityStore, private readonly now: () => number = Date.now, private readonly defaultExpiryDays = DEFAULT_TOKEN_EXPIRY_DAYS) {}
+
+  /** A token expires after `expiresInDays` (1 to 3650), by default after the configured number of days. */
+  create(username: string, name: string, expiresInDays: number = this.defaultExpiryDays): TokenInfo & { token: string } {
     if (typeof name !== "string" || name.trim() === "" || name.length > 256) {
       throw new IdentityError("INVALID_ARGUMENT", `Expected a token name of 1 to 256 characters, but found '${String(name)}'`);
     }
-    if (expiresInDays !== undefined && (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650)) {
+    if (!Number.isInteger(expiresInDays) || expiresInDays < 1 || expiresInDays > 3650) {
       throw new IdentityError("INVALID_ARGUMENT", `Expected expiresInDays to be a whole number from 1 to 3650, but found '${String(expiresInDays)}'`);
     }
     const id = randomBytes(8).toString("hex");
@@ -36,7 +41,7 @@ export class TokenService {
     const now = this.now();
     const row: TokenRow = {
       id, username, name: name.trim(), secretHash: sha256(secret).toString("hex"), createdAt: now,
-      expiresAt: expiresInDays === undefined ? null : now + expiresInDays * 86_400_000, lastUsedAt: null,
+      expiresAt: now + expiresInDays * 86_400_000, lastUsedAt: null,
     };
     this.store.insertToken(row);
     return { ...info(row), token: `dsr_${id}_${secret}` };
@@ -57,6 +62,11 @@ export class TokenService {
 
   list(username: string): TokenInfo[] {
     return this.store.tokensOf(username).map(info);
+  }
+
+  /** Revokes every token of a user (after a password change); returns how many. */
+  revokeAllOf(username: string): number {
+    return this.store.deleteTokensOf(username);
   }
 
   revoke(username: string, id: string): void {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { startTestEngine, type TestEngine } from "../helpers/engine.js";
-import { bootstrapIdentity } from "../../src/identity/bootstrap.js";
+import { bootstrapIdentity, defaultCredentials } from "../../src/identity/bootstrap.js";
 import { Identity } from "../../src/identity/identity.js";
 
 describe("identity: accounts, roles, sessions", () => {
@@ -77,5 +77,76 @@ describe("identity: accounts, roles, sessions", () => {
     clock += 1001;
     expect((await identity.checkPassword("lea", "pass-lea", "10.0.0.2")).username).to.equal("lea");
     expect(logs.filter((l) => l.startsWith("failed sign-in for 'lea' from 10.0.0.1"))).to.have.length(5);
+  });
+
+  /** Fails sign-ins for `username` from `client` until it is locked; returns the lock's length, ms. */
+  const failUntilLocked = async (username: string, client: string): Promise<number> => {
+    for (;;) {
+      const error = (await identity.checkPassword(username, "wrong-password", client).catch((e: unknown) => e)) as { code: string; retryAfterMs?: number };
+      if (error.code === "TOO_MANY_ATTEMPTS") return error.retryAfterMs!;
+    }
+  };
+
+  it("should lock a username for 1 s, 2 s, 4 s … but never more than 5 minutes", async () => {
+    await identity.directory.createUser({ username: "lea", password: "pass-lea" });
+    const locks: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      // each guess from a new address, so that only the username's count grows
+      locks.push(await failUntilLocked("lea", `10.1.0.${i}`));
+      clock += locks[locks.length - 1]!;
+    }
+    expect(locks.map((ms) => ms / 1000)).to.deep.equal([1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]);
+  });
+
+  it("should lock an address for at most 60 s, however many sign-ins fail from it", async () => {
+    // given an address that keeps failing, a new username each time, waiting out each lock
+    const locks: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      locks.push(await failUntilLocked(`guess-${i}`, "10.2.0.1"));
+      clock += locks[locks.length - 1]!;
+    }
+    expect(Math.max(...locks)).to.equal(60_000);
+    // then a real user from that address waits at most a minute
+    await identity.directory.createUser({ username: "lea", password: "pass-lea" });
+    await identity.checkPassword("guess-x", "nope", "10.2.0.1").catch(() => undefined);
+    const refused = await identity.checkPassword("lea", "pass-lea", "10.2.0.1").catch((e: { code: string; retryAfterMs: number }) => e);
+    expect(refused).to.include({ code: "TOO_MANY_ATTEMPTS" });
+    expect((refused as { retryAfterMs: number }).retryAfterMs).to.be.at.most(60_000);
+  });
+
+  it("should check parallel guesses one after the other, so the sixth finds the username locked", async () => {
+    await identity.directory.createUser({ username: "lea", password: "pass-lea" });
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => identity.checkPassword("lea", `guess-${i}`, "10.3.0.1").then(() => "ok", (e: { code: string }) => e.code)));
+    expect(outcomes).to.deep.equal([...Array(5).fill("UNAUTHENTICATED"), ...Array(5).fill("TOO_MANY_ATTEMPTS")]);
+  });
+
+  it("should never create demo accounts for an administrator with a chosen password", async () => {
+    const lines = await bootstrapIdentity(identity, { adminUsername: "root", adminPassword: "a-long-secret", adminPasswordIsDefault: false, demoAccounts: true });
+    expect(identity.directory.users().map((u) => u.username)).to.deep.equal(["root"]);
+    expect(lines.join("\n")).to.not.contain("demo accounts");
+  });
+
+  it("should name the accounts anyone could sign in to: to be created, or still with their demo password", async () => {
+    const defaults = { adminUsername: "demo", adminPassword: "demo", adminPasswordIsDefault: true, demoAccounts: true };
+    expect(await defaultCredentials(identity, defaults)).to.deep.equal([
+      "the administrator 'demo' would be created with the password 'demo'", "demo accounts would be created with password = username",
+    ]);
+    expect(await defaultCredentials(identity, { ...defaults, adminPassword: "a-long-secret", adminPasswordIsDefault: false })).to.deep.equal([]);
+    // once created, until their passwords change or they are deleted
+    await bootstrapIdentity(identity, defaults);
+    await identity.directory.updateUser("designer", { password: "designer-chose-this" });
+    identity.directory.deleteUser("manager");
+    expect(await defaultCredentials(identity, defaults)).to.deep.equal(["'demo' still has the password 'demo'", "'agent' still has the password 'agent'", "'auditor' still has the password 'auditor'"]);
+  });
+
+  it("should let an API token expire after 90 days unless its creator says otherwise", async () => {
+    await identity.directory.createUser({ username: "lea", password: "pass-lea" });
+    const { token, expiresAt } = identity.tokens.create("lea", "script");
+    expect(expiresAt).to.equal(clock + 90 * 86_400_000);
+    expect(identity.tokens.create("lea", "short", 1).expiresAt).to.equal(clock + 86_400_000);
+    clock += 90 * 86_400_000 - 1;
+    expect(identity.bearer(token)?.username).to.equal("lea");
+    clock += 1;
+    expect(identity.bearer(token)).to.equal(undefined);
   });
 });

@@ -39,4 +39,44 @@ describe("web: signing in (Chromium)", function () {
     expect(await page.$eval("h1", (e) => e.textContent)).to.equal("Sign in");
     expect(problems.filter((p) => !p.includes("401"))).to.deep.equal([]);
   });
+
+  for (const next of ["/%5Cevil.example/phish", "//evil.example/phish", "https://evil.example/phish", "javascript:alert(1)"]) {
+    it(`should not leave the site after signing in with next=${next}, but open the user's home area`, async () => {
+      // given a link to the sign-in page that names another site as where to go next
+      const { page } = await app.open(`/login?next=${next}`);
+      // when the agent signs in
+      await app.login(page, "agent");
+      // then the browser stays on this server, in the inbox
+      const url = new URL(page.url());
+      expect(url.origin).to.equal(app.base);
+      expect(url.pathname).to.equal("/inbox");
+    });
+  }
+
+  it("should go to the page named in next with its query and fragment, when it is on this site", async () => {
+    const { page } = await app.open(`/login?next=${encodeURIComponent("/operate?state=ACTIVE#list")}`);
+    await app.login(page, "manager");
+    const url = new URL(page.url());
+    expect(url.pathname + url.search).to.equal("/operate?state=ACTIVE");
+  });
+
+  it("should mark its API requests as script requests, so a 401 never makes the browser ask for (and cache) Basic credentials", async () => {
+    // given a visitor on the sign-in page, whose requests are watched
+    const { page } = await app.open("/login");
+    const seen: Array<{ url: string; xrw: string | undefined; wwwAuthenticate: string | undefined }> = [];
+    page.on("response", (r) => {
+      if (new URL(r.url()).pathname.startsWith("/auth/")) seen.push({ url: new URL(r.url()).pathname, xrw: r.request().headers()["x-requested-with"], wwwAuthenticate: r.headers()["www-authenticate"] });
+    });
+    // when a wrong password is tried, then the right one (the inbox then reads the session)
+    await page.type("input[name=username]", "agent");
+    await page.type("input[name=password]", "wrong");
+    await page.click("button[type=submit]");
+    await page.waitForSelector(".banner.error:not([hidden])");
+    for (const field of ["username", "password"]) await page.$eval(`input[name=${field}]`, (e) => ((e as unknown as { value: string }).value = ""));
+    await app.login(page, "agent");
+    // then every request said so, and the 401 carried no Basic challenge
+    expect(seen.map((r) => r.url)).to.include.members(["/auth/login", "/auth/session"]);
+    expect(seen.filter((r) => r.xrw !== "XMLHttpRequest")).to.deep.equal([]);
+    expect(seen.filter((r) => r.wwwAuthenticate !== undefined)).to.deep.equal([]);
+  });
 });

@@ -1,9 +1,11 @@
 /**
  * Works out who is calling, for every request: HTTP Basic (what the official Camunda client's
  * BASIC strategy sends), `Bearer` API tokens, or the browser's session cookie. Wrong credentials
- * are refused at once; no credentials leave the request anonymous (guards decide). Requests
- * authenticated by the cookie must echo the session's CSRF token in `X-CSRF-Token` when they
- * change state.
+ * are refused at once; no credentials leave the request anonymous (guards decide). Basic
+ * passwords go through the same throttles as /auth/login, per username and per client address,
+ * checked one at a time (Identity.checkPassword). Requests authenticated by the cookie must echo
+ * the session's CSRF token in `X-CSRF-Token` when they change state; cross-site requests are
+ * refused before any of this, whatever the credentials (http/same-origin.ts).
  */
 import { timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";

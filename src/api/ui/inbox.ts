@@ -9,12 +9,11 @@
  */
 import { Router } from "express";
 import type { Engine } from "../../engine/engine.js";
-import type { Principal } from "../../identity/identity.js";
 import { allow, principalOf } from "../auth/guard.js";
 import { ApiError } from "../errors.js";
 import { elementName, processName } from "../v2/read/definitions.js";
 import { elementsOf } from "../v2/read/elements.js";
-import { canSee } from "../v2/read/tasks.js";
+import { canSee, seesInstance } from "../v2/read/tasks.js";
 import { iso, isoOrNull, keyParam, toKey, wireKey } from "../v2/wire.js";
 import type { UiDeps } from "./router.js";
 
@@ -32,10 +31,6 @@ function firstText(variables: Record<string, unknown>, names: string[]): string 
     if (typeof v === "number") return String(v);
   }
   return null;
-}
-
-function seesInstance(engine: Engine, me: Principal, processInstanceKey: number): boolean {
-  return engine.userTasks({ processInstanceKey }).some((t) => canSee(me, t));
 }
 
 function dossierOf(engine: Engine, processInstanceKey: number) {

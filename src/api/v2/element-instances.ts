@@ -3,11 +3,13 @@
  * commands an agent works a case with: PUT /element-instances/{key}/variables (set variables on
  * that scope — a process instance key is a scope too) and POST
  * /element-instances/ad-hoc-activities/{key}/activation (open on-demand activities of a case).
+ * Agents work only on cases in which they see a task (instance-access.ts).
  */
 import { Router } from "express";
 import { ApiError } from "../errors.js";
-import { allow } from "../auth/guard.js";
+import { allow, principalOf } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
+import { checkWorkable } from "./instance-access.js";
 import { candidateInstances, elementSearch, elementsOf, elementWire } from "./read/elements.js";
 import { numericKey } from "./read/sql.js";
 import { exact, parseSearch, runSearch } from "./search/query.js";
@@ -35,6 +37,7 @@ export function elementInstanceRoutes({ engine, sql }: V2Context): Router {
   // set where it already exists up the scope chain, else at the process instance.
   router.put("/element-instances/:elementInstanceKey/variables", allow("instances.work"), async (req, res) => {
     const key = keyParam(req, "elementInstanceKey");
+    checkWorkable(engine, principalOf(res), key);
     const b = body(req);
     const variables = optVariables(b);
     if (!variables) throw new ApiError("INVALID_ARGUMENT", "Expected 'variables' to be a JSON object of variables, but found nothing");
@@ -44,6 +47,7 @@ export function elementInstanceRoutes({ engine, sql }: V2Context): Router {
 
   router.post("/element-instances/ad-hoc-activities/:adHocSubProcessInstanceKey/activation", allow("instances.work"), async (req, res) => {
     const key = keyParam(req, "adHocSubProcessInstanceKey");
+    checkWorkable(engine, principalOf(res), key);
     const b = body(req);
     const elements = optObjects(b, "elements").map((e) => {
       const variables = optVariables(e);

@@ -1,6 +1,7 @@
 /**
  * Users (Camunda's /v2/users shapes): create, search, get, update, delete. Anyone signed in may
- * change their own name, email and password; everything else needs `identity.*`.
+ * change their own name, email and password (giving the current one as `currentPassword`);
+ * everything else needs `identity.*`. A new password ends the user's other sessions and tokens.
  */
 import { Router } from "express";
 import { ApiError } from "../errors.js";
@@ -47,7 +48,9 @@ export function userRoutes({ identity }: V2Context): Router {
       throw new ApiError("FORBIDDEN", `Expected to change your own account ('${me.username}'), but found '${username}': changing others needs the permission 'identity.manage'`);
     }
     const b = body(req);
-    res.json(userWire(await directory.updateUser(username, { password: b["password"], name: b["name"], email: b["email"] })));
+    const changes = { password: b["password"], currentPassword: b["currentPassword"], name: b["name"], email: b["email"] };
+    const by = { username: me.username, client: req.ip ?? req.socket.remoteAddress ?? "unknown", sessionCookie: res.locals["sessionCookie"] as string | undefined };
+    res.json(userWire(await identity.updateUser(username, changes, by)));
   });
 
   router.delete("/users/:username", allow("identity.manage"), (req, res) => {

@@ -4,6 +4,20 @@ import { h } from "../shared/dom.js";
 import { lang, setLang, t } from "../shared/i18n.js";
 import "../shared/styles.css";
 
+/**
+ * Where to go after signing in: `next` only when it stays on this site. It is resolved as the
+ * browser would (`/\evil.example` means `//evil.example`, another site) and only its path is kept.
+ */
+function sameSiteTarget(next: string | null): string | undefined {
+  if (!next) return undefined;
+  try {
+    const url = new URL(next, location.origin);
+    return url.origin === location.origin ? url.pathname + url.search + url.hash : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The first area the user may open: agents to their tasks, designers to the modeler, auditors to operate. */
 function homeOf(permissions: string[]): string {
   if (permissions.includes("tasks.read")) return "/inbox";
@@ -22,8 +36,7 @@ const form = h("form", { class: "login", onsubmit: async (event: Event) => {
   error.hidden = true;
   try {
     const session = await api<{ permissions: string[] }>("POST", "/auth/login", { username: username.value, password: password.value });
-    const next = new URLSearchParams(location.search).get("next");
-    location.assign(next && next.startsWith("/") && !next.startsWith("//") ? next : homeOf(session.permissions));
+    location.assign(sameSiteTarget(new URLSearchParams(location.search).get("next")) ?? homeOf(session.permissions));
   } catch (e) {
     error.textContent = e instanceof ApiProblem && (e.status === 401 || e.status === 400) ? t("login.failed") : (e as Error).message;
     error.hidden = false;

@@ -1,6 +1,7 @@
 /**
  * The browser's API client: same-origin requests with the session cookie, the CSRF token on every
- * state-changing request, JSON in and out, problem+json turned into ApiProblem.
+ * state-changing request, marked as script requests (X-Requested-With), JSON in and out,
+ * problem+json turned into ApiProblem.
  */
 export class ApiProblem extends Error {
   constructor(readonly status: number, readonly title: string, readonly detail: string, readonly problems: Array<{ elementId?: string; message: string }> = []) {
@@ -23,7 +24,9 @@ export function setCsrfToken(token: string | undefined): void {
 }
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: "application/json" };
+  // X-Requested-With: a 401 then comes without `WWW-Authenticate: Basic`, so the browser never
+  // prompts for (and caches) Basic credentials, which it would replay on other sites' requests.
+  const headers: Record<string, string> = { accept: "application/json", "x-requested-with": "XMLHttpRequest" };
   const isForm = typeof FormData !== "undefined" && body instanceof FormData;
   if (body !== undefined && !isForm) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { fixtureFile, startApiServer, V2_FIXTURES, type ApiServer } from "./server.js";
 import { readFileSync } from "node:fs";
+import { request } from "node:http";
 import path from "node:path";
 
 /** What a client sees when something is wrong: always application/problem+json. */
@@ -59,6 +60,46 @@ describe("/v2 errors", () => {
     const wrongField = await post('--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.bpmn"\r\n\r\nabc\r\n--XYZ--\r\n');
     expect(wrongField.status).to.equal(400);
     expect(((await wrongField.json()) as { detail: string }).detail).to.contain("'file'");
+  });
+
+  describe("upload limits (uploads are held in memory)", () => {
+    const auth = `Basic ${Buffer.from("demo:demo").toString("base64")}`;
+    /** Sends only the headers of an upload and waits for the answer: a refusal must not wait for the body. */
+    const headersOnly = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: any }>((resolve, reject) => {
+        const req = request(`${api.base}/v2/deployments`, { method: "POST", headers: { authorization: auth, "content-type": "multipart/form-data; boundary=XYZ", ...headers } }, (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => (text += chunk));
+          res.on("end", () => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+          });
+        });
+        req.on("error", reject);
+        req.flushHeaders();
+      });
+
+    it("should refuse an upload declared larger than 25 MB with 413, before reading it", async () => {
+      const res = await headersOnly({ "content-length": String(30 * 1024 * 1024) });
+      expect(res.status).to.equal(413);
+      expect(res.body.detail).to.equal(`Expected an upload of at most 25 MB in all, but found ${30 * 1024 * 1024} bytes`);
+    });
+
+    it("should refuse an upload without Content-Length with 411", async () => {
+      const res = await headersOnly({ "transfer-encoding": "chunked" });
+      expect(res.status).to.equal(411);
+      expect(res.body.title).to.equal("LENGTH_REQUIRED");
+    });
+
+    it("should refuse more than 20 files with 413, and deploy nothing", async () => {
+      const form = new FormData();
+      for (let i = 0; i < 21; i++) form.append("resources", new Blob([readFileSync(path.join(V2_FIXTURES, "shipment.bpmn"))]), `copy-${i}.bpmn`);
+      const res = await fetch(`${api.base}/v2/deployments`, { method: "POST", headers: { authorization: auth }, body: form });
+      expect(res.status).to.equal(413);
+      expect(((await res.json()) as { detail: string }).detail).to.contain("Too many files");
+      const definitions = await api.call("POST", "/v2/process-definitions/search", { body: { filter: { processDefinitionId: "shipment" } } });
+      expect(definitions.body.items).to.deep.equal([]);
+    });
   });
 
   it("should refuse a deployment that is not multipart with 415", async () => {

@@ -89,7 +89,7 @@ const ROWS: Array<[string, Row[]]> = [
     ["POST", "/users", "createUser", "", "Creates a user", "UserRequest", 201, "UserResult"],
     ["POST", "/users/search", "searchUsers", "", "Searches users", "search", 200, "UserSearchQueryResult"],
     ["GET", "/users/{username}", "getUser", "", "A user", undefined, 200, "UserResult"],
-    ["PUT", "/users/{username}", "updateUser", "", "Changes a user (anyone may change their own account)", "UserUpdateRequest", 200, "UserResult"],
+    ["PUT", "/users/{username}", "updateUser", "", "Changes a user (anyone may change their own account; a new password of your own needs currentPassword; a new password ends the user's other sessions and API tokens)", "UserUpdateRequest", 200, "UserResult"],
     ["DELETE", "/users/{username}", "deleteUser", "", "Deletes a user, their tokens and sessions", undefined, 204],
   ]],
   ["Group", [

@@ -59,6 +59,14 @@ export function canSee(principal: Principal, task: Pick<TaskView, "assignee" | "
   );
 }
 
+/**
+ * True when the caller sees a user task of the process instance: what an agent, who cannot read
+ * instances, may know of (and work on) an instance at all.
+ */
+export function seesInstance(engine: Engine, principal: Principal, processInstanceKey: number): boolean {
+  return engine.userTasks({ processInstanceKey }).some((t) => canSee(principal, t));
+}
+
 export function taskWire(engine: Engine) {
   return (t: TaskView) => ({
     userTaskKey: wireKey(t.key), name: t.name, state: t.state, assignee: t.assignee, elementId: t.elementId,

@@ -2,9 +2,10 @@
  * Filter properties of Camunda search requests, turned into predicates. A property is either a
  * plain value (equality) or an object of operators: `$eq $neq $exists $in $notIn $like` for
  * strings, keys and enums; `$eq $neq $exists $gt $gte $lt $lte $in` for numbers and dates.
- * `$like` uses `*` (any run) and `?` (one character), `\` escapes.
+ * `$like` uses `*` (any run) and `?` (one character), `\` escapes (see like.ts).
  */
 import { ApiError } from "../../errors.js";
+import { likeMatcher, MAX_LIKE_LENGTH } from "./like.js";
 
 export type FieldKind = "string" | "key" | "int" | "date" | "enum" | "bool";
 
@@ -24,18 +25,6 @@ export type Predicate<T> = (row: T) => boolean;
 const invalid = (message: string) => new ApiError("INVALID_ARGUMENT", message);
 const STRING_OPS = ["$eq", "$neq", "$exists", "$in", "$notIn", "$like"];
 const RANGE_OPS = ["$eq", "$neq", "$exists", "$gt", "$gte", "$lt", "$lte", "$in", "$notIn"];
-
-export function likeToRegExp(pattern: string): RegExp {
-  let out = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "\\" && i + 1 < pattern.length) out += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    else if (c === "*") out += ".*";
-    else if (c === "?") out += ".";
-    else out += c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`, "s");
-}
 
 /** Converts one operand to the comparable form of the field kind. */
 function operand(name: string, kind: FieldKind, value: unknown, values?: readonly string[]): string | number | boolean {
@@ -113,8 +102,12 @@ export function fieldPredicate<T>(name: string, spec: FieldSpec<T>, value: unkno
       }
       case "$like": {
         if (typeof arg !== "string") throw invalid(`Expected '${name}.$like' to be a string, but found ${JSON.stringify(arg)}`);
-        const re = likeToRegExp(arg);
-        checks.push((row) => typeof read(row) === "string" && re.test(read(row) as string));
+        if (arg.length > MAX_LIKE_LENGTH) throw invalid(`Expected '${name}.$like' to be a pattern of at most ${MAX_LIKE_LENGTH} characters, but found ${arg.length}`);
+        const matches = likeMatcher(arg);
+        checks.push((row) => {
+          const v = read(row);
+          return typeof v === "string" && matches(v);
+        });
         break;
       }
       default: {

@@ -57,7 +57,8 @@ export function parseSearch<T>(raw: unknown, spec: SearchSpec<T>): Search<T> {
   const predicates: Predicate<T>[] = [];
   for (const [name, value] of Object.entries(filter)) {
     if (value === undefined) continue;
-    const field = spec.filter[name];
+    // Own properties only: `__proto__` or `constructor` are names of every object, not fields.
+    const field = Object.hasOwn(spec.filter, name) ? spec.filter[name] : undefined;
     if (!field) throw invalid(`Expected a filter field of ${Object.keys(spec.filter).filter((f) => !spec.filter[f]!.unsupported).join(", ")}, but found '${name}'`);
     predicates.push(fieldPredicate(name, field, value));
   }
@@ -65,7 +66,7 @@ export function parseSearch<T>(raw: unknown, spec: SearchSpec<T>): Search<T> {
   const sortRequest = request["sort"] ?? [];
   if (!Array.isArray(sortRequest)) throw invalid(`Expected 'sort' to be a list of { field, order }, but found ${JSON.stringify(sortRequest)}`);
   const sorters = sortRequest.map((s: { field?: unknown; order?: unknown }) => {
-    const get = typeof s?.field === "string" ? spec.sort[s.field] : undefined;
+    const get = typeof s?.field === "string" && Object.hasOwn(spec.sort, s.field) ? spec.sort[s.field] : undefined;
     if (!get) throw invalid(`Expected a sort field of ${Object.keys(spec.sort).join(", ")}, but found ${JSON.stringify(s?.field)}`);
     const order = s.order ?? "ASC";
     if (order !== "ASC" && order !== "DESC" && order !== "asc" && order !== "desc") throw invalid(`Expected sort order ASC or DESC, but found ${JSON.stringify(order)}`);
