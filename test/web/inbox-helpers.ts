@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "puppeteer-core";
+import { basicClient } from "../helpers/http.js";
 
 /** Browser globals, for the callbacks that run in the page (this test program has no DOM lib). */
 declare const document: any, window: any, getComputedStyle: any, localStorage: any;
@@ -21,17 +22,7 @@ export interface ApiTask {
 }
 
 export function demoApi(base: string, user = "demo") {
-  const auth = `Basic ${Buffer.from(`${user}:${user}`).toString("base64")}`;
-  async function call<T = any>(method: string, pathname: string, body?: unknown): Promise<T> {
-    const isForm = body instanceof FormData;
-    const res = await fetch(base + pathname, {
-      method, headers: { authorization: auth, ...(body !== undefined && !isForm ? { "content-type": "application/json" } : {}) },
-      ...(body !== undefined ? { body: isForm ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${pathname} → ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
+  const call = basicClient(base, user);
   return {
     call,
     /** Deploys fixtures of test/fixtures/web together (a model and its forms). */

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Page } from "puppeteer-core";
+import { basicClient } from "../helpers/http.js";
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "web");
 export const REVIEW = "web-operate-review";
@@ -13,17 +14,7 @@ export const REVIEW = "web-operate-review";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function operateApi(base: string, user = "demo") {
-  const auth = `Basic ${Buffer.from(`${user}:${user}`).toString("base64")}`;
-  async function call<T = any>(method: string, pathname: string, body?: unknown): Promise<T> {
-    const isForm = body instanceof FormData;
-    const res = await fetch(base + pathname, {
-      method, headers: { authorization: auth, ...(body !== undefined && !isForm ? { "content-type": "application/json" } : {}) },
-      ...(body !== undefined ? { body: isForm ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${pathname} → ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
+  const call = basicClient(base, user);
   const api = {
     call,
     async deployReview(): Promise<string> {
