@@ -4,42 +4,22 @@
  * or "Dossier refusé" (not conform, or documents still missing after 15 days).
  */
 import { expect } from "chai";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { deployFolder } from "../../src/main.js";
-import type { UserTaskRow } from "../../src/engine/state.js";
-import { startTestEngine, visited, type TestEngine } from "../helpers/engine.js";
+import { visited, type TestEngine } from "../helpers/engine.js";
+import { useDemoLibrary } from "./support.js";
 
-const PROCESSES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "processes");
 const DAY = 24 * 60 * 60 * 1000;
 const ORDER = { customer: "SARL Martin", quoteReference: "DV-2026-014", quoteAmount: 12500, orderDate: "2026-01-02" };
 const ALL_DOCUMENTS = { kbis: true, rib: true, decisionMakerId: true };
 
 describe("demo: validation of a customer file (customer-file-validation)", () => {
+  const demo = useDemoLibrary();
   let t: TestEngine;
-  let formIds: Map<number, string>;
-
-  beforeEach(async () => {
-    t = await startTestEngine();
-    const deployment = await deployFolder(t.engine, PROCESSES);
-    formIds = new Map(deployment!.forms.map((f) => [f.formKey, f.formId]));
+  beforeEach(() => {
+    t = demo.t;
   });
-
-  afterEach(async () => {
-    await t.close();
-  });
+  const { openTasks, openTask, complete } = demo;
 
   const start = async () => (await t.engine.createProcessInstance({ bpmnProcessId: "customer-file-validation", variables: ORDER })).processInstanceKey;
-  const openTasks = (pi: number, elementId: string) => t.engine.userTasks({ processInstanceKey: pi, elementId, state: "CREATED" });
-  /** The one open task of that element, offered to `group` with the form `form`. */
-  const openTask = (pi: number, elementId: string, group: string, form: string): UserTaskRow => {
-    const tasks = openTasks(pi, elementId);
-    expect(tasks, `open '${elementId}' tasks`).to.have.length(1);
-    expect(tasks[0]!.candidateGroups, `candidate groups of '${elementId}'`).to.deep.equal([group]);
-    expect(formIds.get(tasks[0]!.formKey!), `form of '${elementId}'`).to.equal(form);
-    return tasks[0]!;
-  };
-  const complete = async (task: UserTaskRow, variables: Record<string, unknown> = {}) => t.engine.completeUserTask(task.key, variables);
   const passTimers = async (ms: number) => {
     t.clock.advance(ms);
     await t.engine.fireDueTimers();

@@ -5,27 +5,17 @@
  * confirmed (`closed`) and nothing runs any more.
  */
 import { expect } from "chai";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { deployFolder } from "../../src/main.js";
-import type { UserTaskRow } from "../../src/engine/state.js";
-import { startTestEngine, visited, type TestEngine } from "../helpers/engine.js";
+import { visited, type TestEngine } from "../helpers/engine.js";
+import { useDemoLibrary } from "./support.js";
 
-const PROCESSES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "processes");
 
 describe("demo: customer file case (dossier-client)", () => {
+  const demo = useDemoLibrary();
   let t: TestEngine;
-  let formIds: Map<number, string>;
-
-  beforeEach(async () => {
-    t = await startTestEngine();
-    const deployment = await deployFolder(t.engine, PROCESSES);
-    formIds = new Map(deployment!.forms.map((f) => [f.formKey, f.formId]));
+  beforeEach(() => {
+    t = demo.t;
   });
-
-  afterEach(async () => {
-    await t.close();
-  });
+  const { openTasks, openTask, complete } = demo;
 
   const open = async (variables: Record<string, unknown> = { fileReference: "DOS-2026-0001", customer: "SARL Martin" }) =>
     (await t.engine.createProcessInstance({ bpmnProcessId: "dossier-client", variables })).processInstanceKey;
@@ -36,16 +26,6 @@ describe("demo: customer file case (dossier-client)", () => {
   };
   const run = async (pi: number, ...elementIds: string[]) =>
     t.engine.activateAdHocElements(caseKey(pi), { elements: elementIds.map((elementId) => ({ elementId })) });
-  const openTasks = (pi: number, elementId: string) => t.engine.userTasks({ processInstanceKey: pi, elementId, state: "CREATED" });
-  /** The one open task of that element, offered to `group` with the form `form`. */
-  const openTask = (pi: number, elementId: string, group: string, form: string): UserTaskRow => {
-    const tasks = openTasks(pi, elementId);
-    expect(tasks, `open '${elementId}' tasks`).to.have.length(1);
-    expect(tasks[0]!.candidateGroups, `candidate groups of '${elementId}'`).to.deep.equal([group]);
-    expect(formIds.get(tasks[0]!.formKey!), `form of '${elementId}'`).to.equal(form);
-    return tasks[0]!;
-  };
-  const complete = async (task: UserTaskRow, variables: Record<string, unknown> = {}) => t.engine.completeUserTask(task.key, variables);
   const state = (pi: number) => t.engine.processInstance(pi)?.state;
   const closeFile = async (pi: number) => {
     await run(pi, "CloseFile");

@@ -5,13 +5,9 @@
  * declines) and "Demande orientée vers un partenaire" (beyond 30 km).
  */
 import { expect } from "chai";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { deployFolder } from "../../src/main.js";
-import type { UserTaskRow } from "../../src/engine/state.js";
-import { startTestEngine, visited, type TestEngine } from "../helpers/engine.js";
+import { visited, type TestEngine } from "../helpers/engine.js";
+import { useDemoLibrary } from "./support.js";
 
-const PROCESSES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "processes");
 const DAY = 24 * 60 * 60 * 1000;
 const ENDS = ["Completed", "Lost", "Referred"];
 const CALLER = {
@@ -20,31 +16,15 @@ const CALLER = {
 };
 
 describe("demo: intake of a new request by phone or e-mail (new-request-intake)", () => {
+  const demo = useDemoLibrary();
   let t: TestEngine;
-  let formIds: Map<number, string>;
-
-  beforeEach(async () => {
-    t = await startTestEngine();
-    const deployment = await deployFolder(t.engine, PROCESSES);
-    formIds = new Map(deployment!.forms.map((f) => [f.formKey, f.formId]));
+  beforeEach(() => {
+    t = demo.t;
   });
-
-  afterEach(async () => {
-    await t.close();
-  });
+  const { openTasks, openTask, complete } = demo;
 
   const start = async (variables: Record<string, unknown> = { requestReference: "DEM-0001", channel: "telephone" }) =>
     (await t.engine.createProcessInstance({ bpmnProcessId: "new-request-intake", variables })).processInstanceKey;
-  const openTasks = (pi: number, elementId: string) => t.engine.userTasks({ processInstanceKey: pi, elementId, state: "CREATED" });
-  /** The one open task of that element, offered to `group` with the form `form`. */
-  const openTask = (pi: number, elementId: string, group: string, form: string): UserTaskRow => {
-    const tasks = openTasks(pi, elementId);
-    expect(tasks, `open '${elementId}' tasks`).to.have.length(1);
-    expect(tasks[0]!.candidateGroups, `candidate groups of '${elementId}'`).to.deep.equal([group]);
-    expect(formIds.get(tasks[0]!.formKey!), `form of '${elementId}'`).to.equal(form);
-    return tasks[0]!;
-  };
-  const complete = async (task: UserTaskRow, variables: Record<string, unknown> = {}) => t.engine.completeUserTask(task.key, variables);
   const waiting = (pi: number) => t.engine.activeElements(pi).map((e) => e.elementId);
   const passTimers = async (ms: number) => {
     t.clock.advance(ms);
