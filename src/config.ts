@@ -35,6 +35,11 @@ export interface Config {
   sessionIdleMs: number;
   /** Mark the session cookie Secure (serve over HTTPS, or behind a TLS proxy). */
   secureCookies: boolean;
+  /**
+   * `$like` bounds of the /v2 searches: SEARCH_LIKE_MAX_PATTERN (longest pattern, 256; longer answers 400)
+   * and SEARCH_LIKE_VALUE_PREFIX (first characters of a value matched, 8191 as Camunda's cut value).
+   */
+  searchLimits: { likeMaxPattern: number; likeValuePrefix: number };
 }
 
 export class ConfigError extends Error {}
@@ -119,5 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tokenExpiryDays: integer(env, "TOKEN_EXPIRY_DAYS", 90, 1, 3650),
     sessionIdleMs: integer(env, "SESSION_IDLE_MINUTES", 30, 1, 7 * 24 * 60) * 60_000,
     secureCookies: flag(env, "SECURE_COOKIES", false),
+    searchLimits: {
+      likeMaxPattern: integer(env, "SEARCH_LIKE_MAX_PATTERN", 256, 1, 4096),
+      likeValuePrefix: integer(env, "SEARCH_LIKE_VALUE_PREFIX", 8191, 16, 1_048_576),
+    },
   };
 }

@@ -43,7 +43,7 @@ export async function startServer(config: Config, log: (message: string) => void
     for (const p of deployment.processes) log(`process ${p.bpmnProcessId} v${p.version}${p.duplicate ? " (unchanged)" : " deployed"} from ${p.resourceName}`);
   }
   for (const line of await bootstrapIdentity(identity, config)) log(line);
-  const app = createApp({ engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy });
+  const app = createApp({ engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy, searchLimits: config.searchLimits });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });

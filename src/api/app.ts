@@ -18,6 +18,7 @@ import { legacyRouter } from "./legacy.js";
 import { uiRouter } from "./ui/router.js";
 import { problemHandler } from "./problem.js";
 import { Sql } from "./v2/read/sql.js";
+import { DEFAULT_SEARCH_LIMITS, type SearchLimits } from "./v2/search/filters.js";
 import { createV2Router } from "./v2/router.js";
 
 export interface AppDeps {
@@ -36,11 +37,13 @@ export interface AppDeps {
    * the sign-in throttles, https, the host cross-site requests are checked against). Off by default.
    */
   trustProxy?: boolean | number | string[];
+  /** `$like` bounds of the /v2 searches (config.ts `searchLimits`). */
+  searchLimits?: SearchLimits;
 }
 
 export const APP_VERSION = "8.9.0-dossier";
 
-export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false }: AppDeps): Express {
+export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false, searchLimits = DEFAULT_SEARCH_LIMITS }: AppDeps): Express {
   const app = express();
   const lifecycle = new EventEmitter();
   lifecycle.setMaxListeners(0);
@@ -55,7 +58,7 @@ export function createApp({ engine, identity, log = console.error, secureCookies
   app.use(authenticate(identity));
   app.use(["/auth", "/api"], express.json({ limit: "1mb" }));
   app.use(authRouter(identity, authOptions));
-  app.use("/v2", createV2Router({ engine, identity, sql: new Sql(engine.store.db), lifecycle, version, defaultLongPollMs: longPollMs }));
+  app.use("/v2", createV2Router({ engine, identity, sql: new Sql(engine.store.db), lifecycle, version, defaultLongPollMs: longPollMs, searchLimits }));
   app.use(legacyRouter(engine));
   app.use(uiRouter({ engine, identity }));
   app.use((req, _res, next) => next(new ApiError("NOT_FOUND", `No route for ${req.method} ${req.path}`)));

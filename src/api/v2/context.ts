@@ -3,6 +3,7 @@ import type { EventEmitter } from "node:events";
 import type { Engine } from "../../engine/engine.js";
 import type { Identity } from "../../identity/identity.js";
 import type { Sql } from "./read/sql.js";
+import type { SearchLimits } from "./search/filters.js";
 
 export interface V2Context {
   engine: Engine;
@@ -14,4 +15,6 @@ export interface V2Context {
   version: string;
   /** Default long-poll wait of job activation when the request says 0, ms. */
   defaultLongPollMs: number;
+  /** `$like` bounds (SEARCH_LIKE_MAX_PATTERN, SEARCH_LIKE_VALUE_PREFIX); the defaults when absent. */
+  searchLimits?: SearchLimits;
 }

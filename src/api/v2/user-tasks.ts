@@ -16,7 +16,7 @@ import { variableRows, variableSearch, variableSearchWire, type VariableView } f
 import { exact, parseSearch, runSearch } from "./search/query.js";
 import { body, keyParam, optBool, optString, optVariables } from "./wire.js";
 
-export function userTaskRoutes({ engine, sql }: V2Context): Router {
+export function userTaskRoutes({ engine, sql, searchLimits }: V2Context): Router {
   const router = Router();
   const wire = taskWire(engine);
 
@@ -36,7 +36,7 @@ export function userTaskRoutes({ engine, sql }: V2Context): Router {
 
   router.post("/user-tasks/search", allow("tasks.read"), (req, res) => {
     const me = principalOf(res);
-    const search = parseSearch(req.body, taskSearch);
+    const search = parseSearch(req.body, taskSearch, searchLimits);
     const state = exact(search.filter, "state");
     const assignee = exact(search.filter, "assignee");
     const rows = taskRows(sql, {
@@ -92,7 +92,7 @@ export function userTaskRoutes({ engine, sql }: V2Context): Router {
 
   router.post("/user-tasks/:userTaskKey/variables/search", allow("tasks.read"), (req, res) => {
     const { task } = visibleTask(res, keyParam(req, "userTaskKey"));
-    const search = parseSearch(req.body, { ...variableSearch, filter: { name: variableSearch.filter["name"]! } });
+    const search = parseSearch(req.body, { ...variableSearch, filter: { name: variableSearch.filter["name"]! } }, searchLimits);
     res.json(runSearch(effectiveVariables(task), search, variableSearchWire));
   });
 

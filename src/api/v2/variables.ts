@@ -8,11 +8,11 @@ import { variableRows, variableSearch, variableSearchWire, variableWire } from "
 import { exact, parseSearch, runSearch } from "./search/query.js";
 import { keyParam } from "./wire.js";
 
-export function variableRoutes({ sql }: V2Context): Router {
+export function variableRoutes({ sql, searchLimits }: V2Context): Router {
   const router = Router();
 
   router.post("/variables/search", allow("instances.read"), (req, res) => {
-    const search = parseSearch(req.body, variableSearch);
+    const search = parseSearch(req.body, variableSearch, searchLimits);
     const name = exact(search.filter, "name");
     const rows = variableRows(sql, {
       key: numericKey(exact(search.filter, "variableKey")),

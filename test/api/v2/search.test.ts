@@ -29,7 +29,7 @@ describe("/v2 searches: hostile requests", () => {
   it("should refuse a $like pattern longer than 256 characters with 400", async () => {
     const res = await api.call("POST", "/v2/variables/search", { body: { filter: { value: { $like: "*a".repeat(129) } } } });
     expect(res.status).to.equal(400);
-    expect(res.body.detail).to.equal("Expected 'value.$like' to be a pattern of at most 256 characters, but found 258");
+    expect(res.body.detail).to.equal("Expected 'value.$like' to be a pattern of at most 256 characters (setting SEARCH_LIKE_MAX_PATTERN), but found 258");
   });
 
   for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {

@@ -7,6 +7,16 @@
 import { ApiError } from "../../errors.js";
 import { likeMatcher, MAX_LIKE_LENGTH } from "./like.js";
 
+/** Bounds of `$like` (settings SEARCH_LIKE_MAX_PATTERN and SEARCH_LIKE_VALUE_PREFIX, see config.ts). */
+export interface SearchLimits {
+  /** Longest `$like` pattern, characters; a longer one answers 400 naming the limit. */
+  likeMaxPattern: number;
+  /** `$like` looks at this many first characters of a value (Camunda filters on the value cut at 8191 too). */
+  likeValuePrefix: number;
+}
+
+export const DEFAULT_SEARCH_LIMITS: SearchLimits = { likeMaxPattern: MAX_LIKE_LENGTH, likeValuePrefix: 8191 };
+
 export type FieldKind = "string" | "key" | "int" | "date" | "enum" | "bool";
 
 /** How one filter field reads a row: strings for string/key/enum, numbers (dates: epoch ms), booleans. */
@@ -58,11 +68,11 @@ function list(name: string, op: string, kind: FieldKind, value: unknown, values?
 }
 
 /** The predicate of one filter field (`value` is the request's property). */
-export function fieldPredicate<T>(name: string, spec: FieldSpec<T>, value: unknown): Predicate<T> {
+export function fieldPredicate<T>(name: string, spec: FieldSpec<T>, value: unknown, limits: SearchLimits = DEFAULT_SEARCH_LIMITS): Predicate<T> {
   if (spec.unsupported) throw new ApiError("INVALID_ARGUMENT", `Filter '${name}' is not supported: ${spec.unsupported}`);
   const { getAll } = spec;
   if (getAll) {
-    const one = fieldPredicate<string | null>(name, { kind: spec.kind, get: (v) => v }, value);
+    const one = fieldPredicate<string | null>(name, { kind: spec.kind, get: (v) => v }, value, limits);
     return (row) => {
       const values = getAll(row);
       return values.length === 0 ? one(null) : values.some(one);
@@ -102,11 +112,14 @@ export function fieldPredicate<T>(name: string, spec: FieldSpec<T>, value: unkno
       }
       case "$like": {
         if (typeof arg !== "string") throw invalid(`Expected '${name}.$like' to be a string, but found ${JSON.stringify(arg)}`);
-        if (arg.length > MAX_LIKE_LENGTH) throw invalid(`Expected '${name}.$like' to be a pattern of at most ${MAX_LIKE_LENGTH} characters, but found ${arg.length}`);
+        if (arg.length > limits.likeMaxPattern) {
+          throw invalid(`Expected '${name}.$like' to be a pattern of at most ${limits.likeMaxPattern} characters (setting SEARCH_LIKE_MAX_PATTERN), but found ${arg.length}`);
+        }
         const matches = likeMatcher(arg);
+        const prefix = limits.likeValuePrefix;
         checks.push((row) => {
           const v = read(row);
-          return typeof v === "string" && matches(v);
+          return typeof v === "string" && matches(v.length > prefix ? v.slice(0, prefix) : v);
         });
         break;
       }

@@ -4,7 +4,7 @@
  * hasMoreTotalItems, startCursor, endCursor } }`. Cursors are opaque base64 positions.
  */
 import { ApiError } from "../../errors.js";
-import { fieldPredicate, type FieldSpec, type Predicate } from "./filters.js";
+import { DEFAULT_SEARCH_LIMITS, fieldPredicate, type FieldSpec, type Predicate, type SearchLimits } from "./filters.js";
 
 export type SortValue = string | number | boolean | null | undefined;
 
@@ -49,7 +49,7 @@ function compareValues(a: SortValue, b: SortValue): number {
   return a < b ? -1 : 1;
 }
 
-export function parseSearch<T>(raw: unknown, spec: SearchSpec<T>): Search<T> {
+export function parseSearch<T>(raw: unknown, spec: SearchSpec<T>, limits: SearchLimits = DEFAULT_SEARCH_LIMITS): Search<T> {
   const request = (raw ?? {}) as Record<string, unknown>;
   if (typeof request !== "object" || Array.isArray(request)) throw invalid("Expected a search request object, but found something else");
   const filter = (request["filter"] ?? {}) as Record<string, unknown>;
@@ -60,7 +60,7 @@ export function parseSearch<T>(raw: unknown, spec: SearchSpec<T>): Search<T> {
     // Own properties only: `__proto__` or `constructor` are names of every object, not fields.
     const field = Object.hasOwn(spec.filter, name) ? spec.filter[name] : undefined;
     if (!field) throw invalid(`Expected a filter field of ${Object.keys(spec.filter).filter((f) => !spec.filter[f]!.unsupported).join(", ")}, but found '${name}'`);
-    predicates.push(fieldPredicate(name, field, value));
+    predicates.push(fieldPredicate(name, field, value, limits));
   }
 
   const sortRequest = request["sort"] ?? [];
