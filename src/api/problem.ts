@@ -6,14 +6,16 @@
 import type { NextFunction, Request, Response } from "express";
 import { EngineError, type EngineErrorCode } from "../engine/errors.js";
 import { IdentityError, type IdentityErrorCode } from "../identity/errors.js";
+import { DossierError, type DossierErrorCode } from "../dossiers/errors.js";
 import { ApiError, type ApiErrorCode } from "./errors.js";
 
-export type ErrorCode = EngineErrorCode | IdentityErrorCode | ApiErrorCode;
+export type ErrorCode = EngineErrorCode | IdentityErrorCode | ApiErrorCode | DossierErrorCode;
 
 export const STATUS: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 400,
   INVALID_BPMN: 400,
   INVALID_RESOURCE: 400,
+  VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   CSRF_TOKEN_MISMATCH: 403,
@@ -23,7 +25,9 @@ export const STATUS: Record<ErrorCode, number> = {
   ALREADY_COMPLETED: 409,
   ALREADY_EXISTS: 409,
   CONFLICT: 409,
+  VERSION_CONFLICT: 409,
   LENGTH_REQUIRED: 411,
+  PRECONDITION_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
@@ -49,6 +53,7 @@ export function problemHandler(log: (message: string) => void) {
     if (res.headersSent) return void res.end();
     if (error instanceof EngineError) return send(res, error.code, error.message, error.details.length ? { problems: error.details } : {});
     if (error instanceof ApiError) return send(res, error.code, error.message, error.extra);
+    if (error instanceof DossierError) return send(res, error.code, error.message, { ...(error.problems.length ? { problems: error.problems } : {}), ...error.extra });
     if (error instanceof IdentityError) {
       if (error.retryAfterMs !== undefined) res.set("Retry-After", String(Math.ceil(error.retryAfterMs / 1000)));
       return send(res, error.code, error.message);

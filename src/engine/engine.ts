@@ -29,6 +29,16 @@ import { JobWorker, type JobWorkerOptions } from "./workers.js";
 import { EngineError } from "./errors.js";
 import type { HistoryEntry, IncidentRow, JobRow, ProcessInstanceRow, UserTaskRow } from "./state.js";
 
+/** What a domain transaction may ask of the engine (see Engine.transaction). */
+export interface EngineTransaction {
+  /** The command's clock reading, ms. */
+  readonly now: number;
+  createInstance(request: CreateInstanceRequest): CreatedInstance;
+  publishMessage(request: PublishMessageRequest): PublishedMessage;
+  /** Runs after the transaction committed (never inside it). */
+  afterCommit(fn: () => void): void;
+}
+
 export interface EngineOptions {
   db: Database.Database;
   clock?: Clock;
@@ -129,6 +139,33 @@ export class Engine {
     for (const type of effects.jobTypes) this.events.emit("jobs", type);
     for (const key of effects.userTasks) this.events.emit("userTask", key);
     for (const key of effects.finishedInstances) this.events.emit("finished", key);
+  }
+
+  // ── transactions shared with domain modules ──────────────────────────────────────────────────
+
+  /**
+   * Runs a domain module's synchronous work and the engine commands it asks for in ONE write-lane
+   * command: both commit or neither (e.g. a dossier row and its opening process instance). The
+   * work writes through the same connection (`store.db`); it must not await anything. Effects
+   * (workers woken, `afterCommit` callbacks) run once the transaction is durable.
+   */
+  transaction<T>(work: (tx: EngineTransaction) => T): Promise<T> {
+    const after: Array<() => void> = [];
+    return this.command((rt) => {
+      const tx: EngineTransaction = {
+        now: rt.now,
+        createInstance: (request) => createInstance(rt, request),
+        publishMessage: (request) => {
+          const { messageKey, correlations } = publishMessage(rt, request);
+          return { messageKey, correlations: correlations.map(({ processInstanceKey, elementId }) => ({ processInstanceKey, elementId })) };
+        },
+        afterCommit: (fn) => void after.push(fn),
+      };
+      return work(tx);
+    }).then((result) => {
+      for (const fn of after) fn();
+      return result;
+    });
   }
 
   // ── deployments ───────────────────────────────────────────────────────────────────────────────

@@ -43,6 +43,20 @@ export const PERMISSIONS = [
   "identity.read",
   /** Create and change users, groups, role assignments. */
   "identity.manage",
+  /** Dossiers (customer files) of one's sectors, owned or holding one of one's tasks; their documents and journal. */
+  "dossiers.read",
+  /** Open dossiers, edit their fields, parties and state, upload documents, add notes and calls, start actions. */
+  "dossiers.write",
+  /** See every dossier of every sector (administrators, auditors), not only those of one's sectors. */
+  "dossiers.all",
+  /** Configure dossier types: fields, states, deadlines, document types, the process catalogue. */
+  "dossiers.configure",
+  /** The address book (persons and organisations): search and read. */
+  "parties.read",
+  /** Create and change parties. */
+  "parties.write",
+  /** Import parties from CSV and merge duplicates. */
+  "parties.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -57,25 +71,25 @@ export interface RoleDefinition {
   permissions: readonly Permission[];
 }
 
-const READ: Permission[] = ["cluster.read", "definitions.read"];
+const READ: Permission[] = ["cluster.read", "definitions.read", "dossiers.read", "parties.read"];
 
 export const ROLES: Record<RoleId, RoleDefinition> = {
   administrator: { roleId: "administrator", name: "Administrator", description: "Everything, including users, groups and the clock", permissions: PERMISSIONS },
   designer: {
     roleId: "designer", name: "Designer", description: "Deploys models and forms, tries them out (starts, operates, runs workers)",
-    permissions: [...READ, "definitions.deploy", "instances.read", "instances.start", "instances.operate", "instances.work", "events.publish", "jobs.work", "expressions.evaluate"],
+    permissions: [...READ, "definitions.deploy", "instances.read", "instances.start", "instances.operate", "instances.work", "events.publish", "jobs.work", "expressions.evaluate", "dossiers.configure"],
   },
   agent: {
     roleId: "agent", name: "Agent", description: "Works the tasks assigned to them or to their groups; starts cases",
-    permissions: [...READ, "instances.start", "instances.work", "tasks.read", "tasks.work"],
+    permissions: [...READ, "instances.start", "instances.work", "tasks.read", "tasks.work", "dossiers.write", "parties.write"],
   },
   manager: {
     roleId: "manager", name: "Manager", description: "Sees the team's work and reassigns it; starts cases and publishes business events",
-    permissions: [...READ, "instances.read", "instances.start", "instances.work", "events.publish", "tasks.read", "tasks.work", "tasks.assign", "tasks.all", "identity.read"],
+    permissions: [...READ, "instances.read", "instances.start", "instances.work", "events.publish", "tasks.read", "tasks.work", "tasks.assign", "tasks.all", "identity.read", "dossiers.write", "parties.write", "parties.manage"],
   },
   auditor: {
     roleId: "auditor", name: "Auditor", description: "Reads everything, changes nothing",
-    permissions: [...READ, "instances.read", "tasks.read", "tasks.all", "identity.read"],
+    permissions: [...READ, "instances.read", "tasks.read", "tasks.all", "identity.read", "dossiers.all"],
   },
 };
 
