@@ -1,21 +1,51 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the project needs when they are missing.
-# Root: apt-get installs them. Otherwise: a clear message naming what to install.
+# Installs the Debian packages a command needs when they are missing, before that command starts.
+#   bash scripts/system-deps.sh install   # before npm install/ci: the C++ toolchain better-sqlite3 compiles with
+#   bash scripts/system-deps.sh test      # `npm test` (pretest): Chromium, fonts, poppler-utils
+#   bash scripts/system-deps.sh start     # `npm start` (prestart): poppler-utils only, no browser
+# Root with apt-get: installs what is missing. Otherwise: one message naming the packages and the
+# command to run, and exit status 1, so that the npm script stops before it starts.
 set -euo pipefail
-# command -> Debian package. Native addons (better-sqlite3) compile with node-gyp: g++, make, python3.
-# The browser tests drive Debian's Chromium (puppeteer-core cannot download a browser here).
-declare -A NEEDED=( [g++]=g++ [make]=make [python3]=python3 [chromium]=chromium [fc-list]=fontconfig )
+profile=${1:-test}
+
+# Each entry: "<Debian package>:<how to tell it is there>"; a check is a command name, or a path.
+build=( "g++:g++" "make:make" "python3:python3" )
+# Browser specs drive Debian's Chromium through puppeteer-core (it cannot download a browser here);
+# CHROMIUM_PATH points to another build. Fonts keep screenshots and PDFs readable.
+browser=( "chromium:${CHROMIUM_PATH:-chromium}" "fontconfig:fc-list" "fonts-liberation:/usr/share/fonts/truetype/liberation" )
+# The document module extracts PDF text with pdftotext; PDF specs check pages and seals with pdftoppm and pdfsig.
+pdf=( "poppler-utils:pdftotext" )
+
+case "$profile" in
+  install) wanted=( "${build[@]}" ) ;;
+  test)    wanted=( "${build[@]}" "${browser[@]}" "${pdf[@]}" ) ;;
+  start)   wanted=( "${pdf[@]}" ) ;;
+  *) echo "system-deps: unknown profile '$profile' (expected install, test or start)" >&2; exit 2 ;;
+esac
+
+present() {
+  case "$1" in
+    /*) [ -e "$1" ] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
 missing=()
-for cmd in "${!NEEDED[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEEDED[$cmd]}")
+for entry in "${wanted[@]}"; do
+  present "${entry#*:}" || missing+=("${entry%%:*}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "system-deps: installing ${missing[*]}"
+  echo "system-deps ($profile): installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-liberation
-else
-  echo "system-deps: missing Debian packages: ${missing[*]}" >&2
-  echo "system-deps: run as root: apt-get install -y ${missing[*]}" >&2
-  exit 1
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  exit 0
 fi
+
+{
+  echo "system-deps: 'npm $profile' needs Debian packages that are missing: ${missing[*]}"
+  echo "system-deps: install them as root, then run 'npm $profile' again:"
+  echo "    sudo apt-get install -y --no-install-recommends ${missing[*]}"
+} >&2
+exit 1
