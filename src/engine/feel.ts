@@ -1,10 +1,18 @@
 /**
  * FEEL through `feelin`, with the Camunda 8 conventions: a property whose text starts with `=` is an
- * expression, anything else is a static string. Expressions are checked once at deploy time and
- * compiled into a small evaluator; plain variable paths and literals take a fast path that skips
- * the FEEL parser (which costs ~80 µs per call).
+ * expression, anything else is a static string. Expressions are parsed (never run) once at deploy
+ * time and compiled into a small evaluator; plain variable paths and literals take a fast path that
+ * skips the FEEL parser (which costs ~80 µs per call). An evaluation sees only the variables the
+ * expression names (feelin deep-copies its whole context on every call), its regular expressions run
+ * on a linear-time engine (feel-regex.ts), and loops, ranges and filters run under a deadline with a
+ * per-command budget (feel-budget.ts): an expression over budget is a FEEL error like any other.
  */
 import { dateAndTime, evaluate as feelEvaluate } from "feelin";
+import { analyseFeel, type FeelAnalysis } from "./feel-analysis.js";
+import { DEFAULT_FEEL_LIMITS, FeelBudget, FeelBudgetExceeded } from "./feel-budget.js";
+import { REGEX_FUNCTION_NAMES, REGEX_FUNCTIONS } from "./feel-regex.js";
+
+export { DEFAULT_FEEL_LIMITS, FeelBudget, FeelBudgetExceeded, FeelSandbox, type FeelLimits } from "./feel-budget.js";
 
 export type FeelContext = Record<string, unknown>;
 
@@ -14,8 +22,11 @@ export interface Expression {
   /** Source text as written in the model, including a leading `=` when there was one. */
   readonly source: string;
   readonly isStatic: boolean;
-  /** `now` (epoch ms) is the engine clock, which FEEL's now() and today() follow. */
-  evaluate(context: FeelContext, now?: number): EvalResult;
+  /**
+   * `now` (epoch ms) is the engine clock, which FEEL's now() and today() follow; `budget` is the
+   * command's FEEL time (a fresh default one when not given).
+   */
+  evaluate(context: FeelContext, now?: number, budget?: FeelBudget): EvalResult;
 }
 
 const KEYWORDS = new Set(["true", "false", "null", "not", "and", "or", "if", "then", "else", "for", "in", "return", "some", "every", "satisfies", "between", "instance", "of", "function"]);
@@ -24,11 +35,19 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
 const SIMPLE_STRING = /^"([^"\\]*)"$/;
 
 /** Feel's context values may be FeelDate etc.; JSON round-tripping turns them into ISO strings. */
-export function toPlain(value: unknown): unknown {
+export function toPlain(value: unknown, maxBytes = Infinity): unknown {
   if (value === undefined) return null;
+  if (typeof value === "string" && value.length > maxBytes) throw tooLarge(value.length, maxBytes);
   if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value === "function") return null;
-  return JSON.parse(JSON.stringify(value)) as unknown;
+  const json = JSON.stringify(value);
+  if (json === undefined) return null;
+  if (json.length > maxBytes) throw tooLarge(json.length, maxBytes);
+  return JSON.parse(json) as unknown;
+}
+
+function tooLarge(found: number, max: number): FeelBudgetExceeded {
+  return new FeelBudgetExceeded("MAX_VARIABLE_BYTES", `Expected a result of at most ${max} bytes (MAX_VARIABLE_BYTES), but found ${found}`);
 }
 
 function describe(value: unknown): string {
@@ -77,20 +96,46 @@ function member(value: unknown, name: string): unknown {
   return Object.hasOwn(value, name) ? ((value as Record<string, unknown>)[name] ?? null) : null;
 }
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 class FeelExpression implements Expression {
   readonly isStatic = false;
   private readonly usesClock: boolean;
-  constructor(readonly source: string, private readonly body: string) {
+  private readonly names: ReadonlySet<string>;
+  private readonly bounded: boolean;
+  private readonly regex: string[];
+  constructor(readonly source: string, private readonly body: string, analysis: FeelAnalysis) {
     this.usesClock = /\b(now|today)\s*\(/.test(body);
+    const { names, bounded } = analysis;
+    this.names = names;
+    this.bounded = bounded;
+    this.regex = [...names].filter((n) => REGEX_FUNCTION_NAMES.has(n));
   }
-  evaluate(context: FeelContext, now?: number): EvalResult {
+
+  /** Only the variables the expression names: feelin copies every value it is given, on every call. */
+  private scope(context: FeelContext, now: number | undefined): FeelContext {
+    const scope: FeelContext = {};
+    for (const name in context) {
+      if (!Object.hasOwn(context, name)) continue;
+      if (IDENTIFIER.test(name) ? this.names.has(name) : this.body.includes(name)) Object.defineProperty(scope, name, { value: context[name], enumerable: true, writable: true, configurable: true });
+    }
+    for (const name of this.regex) if (!Object.hasOwn(scope, name)) scope[name] = REGEX_FUNCTIONS[name as keyof typeof REGEX_FUNCTIONS];
+    return this.usesClock && now !== undefined ? Object.assign(scope, clockFunctions(now)) : scope;
+  }
+
+  evaluate(context: FeelContext, now?: number, budget?: FeelBudget): EvalResult {
     try {
-      const scope = this.usesClock && now !== undefined ? { ...context, ...clockFunctions(now) } : context;
-      const { value, warnings } = feelEvaluate(this.body, scope);
+      const scope = this.scope(context, now);
+      const maxBytes = budget?.limits.maxResultBytes ?? DEFAULT_FEEL_LIMITS.maxResultBytes;
+      const run = () => {
+        const { value, warnings } = feelEvaluate(this.body, scope);
+        return { value: toPlain(value, maxBytes), warnings };
+      };
+      const { value, warnings } = this.bounded ? (budget ?? new FeelBudget()).run(run) : run();
       const missing = warnings.find((w) => w.type === "NO_VARIABLE_FOUND");
       const failure = warnings.find((w) => w.type === "NO_FUNCTION_FOUND" || w.type === "FUNCTION_INVOCATION_FAILURE");
       if (failure) return { ok: false, message: `failed to evaluate expression '${this.body}': ${failure.message}` };
-      const result: EvalResult = { ok: true, value: toPlain(value) };
+      const result: EvalResult = { ok: true, value };
       if (missing) result.missing = /'(.+)'/.exec(missing.message)?.[1] ?? missing.message;
       return result;
     } catch (error) {
@@ -108,18 +153,12 @@ function clockFunctions(now: number): FeelContext {
   };
 }
 
-/** Returns a syntax error message for a FEEL body, or null when it parses. */
+/** Returns a syntax error message for a FEEL body, or null when it parses. Parses only: never runs it. */
 export function feelSyntaxError(body: string): string | null {
-  if (body.trim() === "") return "the expression is empty";
-  try {
-    feelEvaluate(body, {});
-    return null;
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return analyseFeel(body).error;
 }
 
-function compileBody(source: string, body: string): Expression {
+function compileBody(source: string, body: string, analysis: FeelAnalysis): Expression {
   const trimmed = body.trim();
   if (PATH.test(trimmed) && !KEYWORDS.has(trimmed.split(".")[0]!)) return new PathExpression(source, trimmed);
   if (NUMBER.test(trimmed)) return new LiteralExpression(source, Number(trimmed));
@@ -127,7 +166,7 @@ function compileBody(source: string, body: string): Expression {
   if (trimmed === "null") return new LiteralExpression(source, null);
   const str = SIMPLE_STRING.exec(trimmed);
   if (str) return new LiteralExpression(source, str[1]);
-  return new FeelExpression(source, trimmed);
+  return new FeelExpression(source, trimmed, analysis);
 }
 
 /**
@@ -137,17 +176,17 @@ function compileBody(source: string, body: string): Expression {
 export function compileProperty(source: string): Expression {
   if (!source.startsWith("=")) return new StaticExpression(source);
   const body = source.slice(1);
-  const error = feelSyntaxError(body);
-  if (error) throw new FeelSyntaxError(source, error);
-  return compileBody(source, body);
+  const analysis = analyseFeel(body);
+  if (analysis.error) throw new FeelSyntaxError(source, analysis.error);
+  return compileBody(source, body, analysis);
 }
 
 /** Compiles a property that is always FEEL (sequence-flow conditions); the `=` is optional. */
 export function compileExpression(source: string): Expression {
   const body = source.startsWith("=") ? source.slice(1) : source;
-  const error = feelSyntaxError(body);
-  if (error) throw new FeelSyntaxError(source, error);
-  return compileBody(source, body);
+  const analysis = analyseFeel(body);
+  if (analysis.error) throw new FeelSyntaxError(source, analysis.error);
+  return compileBody(source, body, analysis);
 }
 
 export class FeelSyntaxError extends Error {
@@ -156,10 +195,10 @@ export class FeelSyntaxError extends Error {
   }
 }
 
-/** Evaluates an arbitrary expression once (the API's expression evaluation). */
-export function evaluateOnce(source: string, context: FeelContext, now?: number): EvalResult {
+/** Evaluates an arbitrary expression once (the API's expression evaluation), within `budget`. */
+export function evaluateOnce(source: string, context: FeelContext, now?: number, budget?: FeelBudget): EvalResult {
   try {
-    return compileExpression(source).evaluate(context, now);
+    return compileExpression(source).evaluate(context, now, budget);
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }
