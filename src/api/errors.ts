@@ -5,6 +5,7 @@ export type ApiErrorCode =
   | "FORBIDDEN"
   | "CSRF_TOKEN_MISMATCH"
   | "CROSS_SITE_REQUEST"
+  | "HOST_NOT_ALLOWED"
   | "NOT_FOUND"
   | "LENGTH_REQUIRED"
   | "PAYLOAD_TOO_LARGE"

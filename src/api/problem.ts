@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import { EngineError, type EngineErrorCode } from "../engine/errors.js";
+import { LimitExceededError } from "../engine/limits.js";
 import { IdentityError, type IdentityErrorCode } from "../identity/errors.js";
 import { DossierError, type DossierErrorCode } from "../dossiers/errors.js";
 import { ApiError, type ApiErrorCode } from "./errors.js";
@@ -15,11 +16,13 @@ export const STATUS: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 400,
   INVALID_BPMN: 400,
   INVALID_RESOURCE: 400,
+  LIMIT_EXCEEDED: 400,
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   CSRF_TOKEN_MISMATCH: 403,
   CROSS_SITE_REQUEST: 403,
+  HOST_NOT_ALLOWED: 421,
   NOT_FOUND: 404,
   INVALID_STATE: 409,
   ALREADY_COMPLETED: 409,
@@ -51,6 +54,7 @@ function send(res: Response, code: ErrorCode, detail: string, extra: Record<stri
 export function problemHandler(log: (message: string) => void) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (res.headersSent) return void res.end();
+    if (error instanceof LimitExceededError) return send(res, error.code, error.message, { limit: error.limit, max: error.max, found: error.found });
     if (error instanceof EngineError) return send(res, error.code, error.message, error.details.length ? { problems: error.details } : {});
     if (error instanceof ApiError) return send(res, error.code, error.message, error.extra);
     if (error instanceof DossierError) return send(res, error.code, error.message, { ...(error.problems.length ? { problems: error.problems } : {}), ...error.extra });
@@ -59,6 +63,8 @@ export function problemHandler(log: (message: string) => void) {
       return send(res, error.code, error.message);
     }
     const e = error as { type?: string; name?: string; code?: string; message?: string; field?: string };
+    // A malformed percent-encoding in the path (express/router answer decodeURIComponent's URIError with status 400).
+    if (error instanceof URIError || (e?.name === "URIError")) return send(res, "INVALID_ARGUMENT", `Expected a well-formed percent-encoded path, but found '${req.originalUrl.slice(0, 200)}'`);
     if (e?.type === "entity.too.large") return send(res, "PAYLOAD_TOO_LARGE", "The request body is larger than allowed");
     if (e?.type === "entity.parse.failed") return send(res, "INVALID_ARGUMENT", `Expected a JSON body, but it does not parse: ${e.message ?? ""}`);
     if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported") return send(res, "UNSUPPORTED_MEDIA_TYPE", e.message ?? "Unsupported encoding");

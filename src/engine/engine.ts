@@ -27,6 +27,8 @@ import { PinnableClock } from "./clock.js";
 import { checkKey } from "./commands/validate.js";
 import { JobWorker, type JobWorkerOptions } from "./workers.js";
 import { EngineError } from "./errors.js";
+import { FeelSandbox } from "./feel-budget.js";
+import { engineLimits, type EngineLimits } from "./limits.js";
 import type { HistoryEntry, IncidentRow, JobRow, ProcessInstanceRow, UserTaskRow } from "./state.js";
 
 /** What a domain transaction may ask of the engine (see Engine.transaction). */
@@ -47,6 +49,8 @@ export interface EngineOptions {
   maxBatch?: number;
   /** How often the scheduler looks for expired job locks, in ms (0 disables it). */
   schedulerInterval?: number;
+  /** The resource budget of every command (limits.ts); defaults for whatever is not given. */
+  limits?: Partial<EngineLimits>;
 }
 
 const KEY_SEQUENCE = "next_key";
@@ -56,6 +60,9 @@ export class Engine {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly definitions = new DefinitionRegistry();
+  readonly limits: EngineLimits;
+  /** Where FEEL with loops, ranges or filters runs under its deadline (feel-budget.ts). */
+  private readonly feelSandbox = new FeelSandbox();
   /** `jobs` (type) after commit when jobs became available; `finished` (processInstanceKey). */
   readonly events = new EventEmitter();
   private readonly lane: WriteLane;
@@ -68,6 +75,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.store = new SqliteStore(options.db);
+    this.limits = engineLimits(options.limits);
     this.clock = options.clock ?? systemClock;
     this.ids = options.ids ?? new SequentialIds();
     this.events.setMaxListeners(0);
@@ -122,7 +130,7 @@ export class Engine {
     let effects: Execution["effects"] | undefined;
     return this.lane
       .submit(() => {
-        const rt = new Execution({ store: this.store, clock: this.clock, ids: this.ids, definitions: this.definitions });
+        const rt = new Execution({ store: this.store, clock: this.clock, ids: this.ids, definitions: this.definitions, limits: this.limits, feelSandbox: this.feelSandbox });
         const result = run(rt);
         rt.flush();
         effects = rt.effects;

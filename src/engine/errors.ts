@@ -10,6 +10,7 @@ export type EngineErrorCode =
   | "INVALID_STATE"
   | "ALREADY_COMPLETED"
   | "CONFLICT"
+  | "LIMIT_EXCEEDED"
   | "UNSUPPORTED";
 
 export interface Problem {

@@ -7,6 +7,7 @@
  * condition it completes once nothing runs any more.
  */
 import { describeValue } from "../feel.js";
+import { collectionProblem } from "../limits.js";
 import type { Execution } from "../runtime/execution.js";
 import type { InstanceContext, RuntimeElement } from "../runtime/instance.js";
 import type { ElementBehavior } from "./behavior.js";
@@ -25,6 +26,11 @@ export const adHocSubProcessBehavior: ElementBehavior = {
         return;
       }
       ids = (value as string[] | null) ?? [];
+      const tooMany = collectionProblem(rt.limits, ids.length, `the active elements collection of '${element.elementId}'`);
+      if (tooMany) {
+        rt.raiseIncident(context, element, "EXTRACT_VALUE_ERROR", tooMany);
+        return;
+      }
     }
     rt.transition(context, element, "ACTIVATED");
     for (const id of ids) rt.activate(context, element.node.children!.find((c) => c.id === id)!, element);
@@ -48,7 +54,7 @@ export function adHocTokenEnded(rt: Execution, context: InstanceContext, element
     if (!running) rt.complete(context, element);
     return;
   }
-  const result = adHoc.completionCondition.evaluate(context.context(element), rt.now);
+  const result = adHoc.completionCondition.evaluate(context.context(element), rt.now, rt.feel);
   if (!result.ok) {
     rt.raiseIncident(context, element, "CONDITION_ERROR", `Expected the completion condition of '${element.elementId}' to evaluate, but it failed: ${result.message}`);
     return;

@@ -8,6 +8,7 @@
  * completes when no inner instance is left, propagating the output collection.
  */
 import { describeValue } from "../feel.js";
+import { collectionProblem } from "../limits.js";
 import type { Execution } from "../runtime/execution.js";
 import type { InstanceContext, RuntimeElement } from "../runtime/instance.js";
 import type { ElementBehavior } from "./behavior.js";
@@ -52,6 +53,11 @@ export const multiInstanceBodyBehavior: ElementBehavior = {
       return;
     }
     const items = result.value as unknown[];
+    const tooMany = collectionProblem(rt.limits, items.length, `the input collection of '${body.elementId}'`);
+    if (tooMany) {
+      rt.raiseIncident(context, body, "EXTRACT_VALUE_ERROR", tooMany);
+      return;
+    }
     body.data = { total: items.length, next: 0, completed: 0, done: false, ...(mi.sequential ? { items } : {}) } as unknown as Record<string, unknown>;
     if (mi.outputCollection) context.variables.setLocal(body.key, mi.outputCollection, items.map(() => null));
     rt.transition(context, body, "ACTIVATED");
@@ -88,7 +94,7 @@ export function beforeInnerCompletes(rt: Execution, context: InstanceContext, bo
   if (mi.completionCondition && !loop.done) {
     const active = context.children(body.key).length - 1;
     const vars = { ...context.context(inner), numberOfInstances: loop.total, numberOfCompletedInstances: loop.completed + 1, numberOfActiveInstances: active };
-    const result = mi.completionCondition.evaluate(vars, rt.now);
+    const result = mi.completionCondition.evaluate(vars, rt.now, rt.feel);
     if (!result.ok || typeof result.value !== "boolean") {
       rt.raiseIncident(context, inner, "EXTRACT_VALUE_ERROR", `Expected the completion condition '${mi.completionCondition.source}' of '${inner.elementId}' to be a boolean, but found ${result.ok ? describeValue(result.value) : result.message}`);
       return false;

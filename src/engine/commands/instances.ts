@@ -34,7 +34,7 @@ export function resolveDefinition(rt: Execution, request: CreateInstanceRequest)
 }
 
 export function createInstance(rt: Execution, request: CreateInstanceRequest): CreatedInstance {
-  const variables = checkVariables(request.variables);
+  const variables = checkVariables(request.variables, "variables", rt.limits);
   const definition = resolveDefinition(rt, request);
   const start = definition.process.root.startEvent;
   if (!start) {
@@ -65,7 +65,7 @@ export function cancelInstance(rt: Execution, processInstanceKey: number): void 
  * that scope only; otherwise they propagate upwards like job completion variables.
  */
 export function setVariables(rt: Execution, scopeKey: number, variables: Record<string, unknown>, local: boolean): void {
-  checkVariables(variables);
+  checkVariables(variables, "variables", rt.limits);
   const pi = rt.store.processInstance(scopeKey);
   const processInstanceKey = pi ? pi.key : rt.store.elementInstance(scopeKey)?.processInstanceKey;
   if (processInstanceKey === undefined) throw notFound("element instance", scopeKey);

@@ -85,7 +85,7 @@ function openJob(rt: Execution, jobKey: number, action: string, allowed: JobRow[
 }
 
 export function completeJob(rt: Execution, jobKey: number, variables?: Record<string, unknown>): void {
-  const vars = checkVariables(variables);
+  const vars = checkVariables(variables, "variables", rt.limits);
   const job = openJob(rt, jobKey, "complete", ["ACTIVATED", "ACTIVATABLE"]);
   const context = rt.instance(job.processInstanceKey);
   const element = context.element(job.elementInstanceKey);
@@ -111,7 +111,7 @@ export interface FailJobRequest {
 export function failJob(rt: Execution, jobKey: number, request: FailJobRequest): void {
   const retries = checkCount(request.retries, "retries", 0);
   const backOff = request.retryBackOff === undefined ? 0 : checkCount(request.retryBackOff, "retryBackOff (ms)", 0);
-  const vars = checkVariables(request.variables);
+  const vars = checkVariables(request.variables, "variables", rt.limits);
   const job = openJob(rt, jobKey, "fail", ["ACTIVATED"]);
   const context = rt.instance(job.processInstanceKey);
   const element = context.element(job.elementInstanceKey)!;
@@ -146,7 +146,7 @@ export interface ThrowErrorRequest {
  */
 export function throwJobError(rt: Execution, jobKey: number, request: ThrowErrorRequest): void {
   if (!request.errorCode) throw new EngineError("INVALID_ARGUMENT", "Expected an errorCode, but found none");
-  const vars = checkVariables(request.variables);
+  const vars = checkVariables(request.variables, "variables", rt.limits);
   const job = openJob(rt, jobKey, "throw an error for", ["ACTIVATED", "ACTIVATABLE"]);
   const context = rt.instance(job.processInstanceKey);
   const element = context.element(job.elementInstanceKey)!;

@@ -10,6 +10,7 @@ import { activatable } from "../behaviors/ad-hoc-sub-process.js";
 import { closeSubscriptions, reopenSubscriptions } from "../runtime/subscriptions.js";
 import type { DeployedProcess } from "../definitions.js";
 import { checkVariables } from "./validate.js";
+import { checkCollection } from "../limits.js";
 
 function liveElement(rt: Execution, key: number): { context: InstanceContext; element: RuntimeElement } {
   const row = rt.store.elementInstance(key);
@@ -30,11 +31,12 @@ export function activateAdHocElements(rt: Execution, adHocKey: number, request: 
   }
   if (element.state !== "ACTIVATED") throw new EngineError("INVALID_STATE", `Expected ad-hoc sub-process '${adHocKey}' to be active, but it is ${element.state}`);
   if (!Array.isArray(request.elements) || request.elements.length === 0) throw new EngineError("INVALID_ARGUMENT", "Expected at least one element to activate, but found none");
+  checkCollection(rt.limits, request.elements.length, "the elements to activate");
   for (const item of request.elements) {
     if (!activatable(element, item.elementId)) {
       throw new EngineError("INVALID_ARGUMENT", `Expected '${item.elementId}' to be an element of ad-hoc sub-process '${element.elementId}' that can be activated, but it is not`);
     }
-    checkVariables(item.variables);
+    checkVariables(item.variables, "variables", rt.limits);
   }
   if (request.cancelRemainingInstances) for (const child of context.children(element.key)) rt.terminate(context, child);
   for (const item of request.elements) {
@@ -55,6 +57,7 @@ export function modifyInstance(rt: Execution, processInstanceKey: number, reques
   if (context.root.state !== "ACTIVATED") throw new EngineError("INVALID_STATE", `Expected process instance '${processInstanceKey}' to be active, but it is ${context.pi.state}`);
   const activations = request.activateInstructions ?? [];
   const terminations = request.terminateInstructions ?? [];
+  checkCollection(rt.limits, activations.length + terminations.length, "the modification's instructions");
   // Check everything first: a refused modification changes nothing.
   const plans = activations.map((a) => {
     const node = context.process.elements.get(a.elementId);
@@ -85,7 +88,7 @@ export function modifyInstance(rt: Execution, processInstanceKey: number, reques
   });
   for (const plan of plans) {
     for (const instruction of plan.variables) {
-      checkVariables(instruction.variables);
+      checkVariables(instruction.variables, "variables", rt.limits);
       const scope = instruction.scopeId ? [...context.elements.values()].find((e) => e.elementId === instruction.scopeId && e.state === "ACTIVATED") : context.root;
       if (!scope) throw new EngineError("INVALID_ARGUMENT", `Expected an active scope '${instruction.scopeId}' for the variables, but found none`);
       for (const [name, value] of Object.entries(instruction.variables)) context.variables.setLocal(scope.key, name, value);

@@ -14,7 +14,7 @@ function openTask(rt: Execution, key: number, action: string): UserTaskRow {
 }
 
 export function completeUserTask(rt: Execution, key: number, variables?: Record<string, unknown>, action = "complete"): void {
-  const vars = checkVariables(variables);
+  const vars = checkVariables(variables, "variables", rt.limits);
   const task = openTask(rt, key, "complete");
   const context = rt.instance(task.processInstanceKey);
   const element = context.element(task.elementInstanceKey);

@@ -1,13 +1,22 @@
 /** Argument checks shared by the commands; failures are INVALID_ARGUMENT with what was found. */
 import { EngineError } from "../errors.js";
+import { checkCollection, checkVariableValue, type EngineLimits } from "../limits.js";
 
-export function checkVariables(variables: unknown, what = "variables"): Record<string, unknown> {
+/**
+ * A variables document as the engine takes it: a JSON object with non-empty names; with `limits`,
+ * also at most MAX_COLLECTION_ITEMS variables, each within MAX_VARIABLE_BYTES and MAX_VARIABLE_DEPTH
+ * (checked before anything walks the values recursively).
+ */
+export function checkVariables(variables: unknown, what = "variables", limits?: EngineLimits): Record<string, unknown> {
   if (variables === undefined || variables === null) return {};
   if (typeof variables !== "object" || Array.isArray(variables)) {
     throw new EngineError("INVALID_ARGUMENT", `Expected ${what} to be a JSON object, but found ${Array.isArray(variables) ? "an array" : typeof variables}`);
   }
-  for (const name of Object.keys(variables)) {
+  const names = Object.keys(variables);
+  if (limits) checkCollection(limits, names.length, what);
+  for (const name of names) {
     if (name === "") throw new EngineError("INVALID_ARGUMENT", `Expected ${what} to have non-empty names, but found an empty name`);
+    if (limits) checkVariableValue(limits, name, (variables as Record<string, unknown>)[name]);
   }
   return variables as Record<string, unknown>;
 }

@@ -11,7 +11,8 @@
 import { EngineError, notFound } from "../errors.js";
 import type { Clock } from "../clock.js";
 import type { IdGenerator } from "../ids.js";
-import type { Expression, EvalResult } from "../feel.js";
+import { FeelBudget, type FeelSandbox, type Expression, type EvalResult } from "../feel.js";
+import { feelLimitsOf, type EngineLimits } from "../limits.js";
 import type { FlowNode, SequenceFlow } from "../model/types.js";
 import { isFinal, transitionTo, type LifecycleState } from "../lifecycle.js";
 import type { HistoryRecord, IncidentErrorType, ProcessInstanceRow } from "../state.js";
@@ -38,6 +39,9 @@ export interface RuntimeDeps {
   clock: Clock;
   ids: IdGenerator;
   definitions: DefinitionRegistry;
+  /** The command's resource budget (limits.ts) and where bounded FEEL runs (feel-budget.ts). */
+  limits: EngineLimits;
+  feelSandbox: FeelSandbox;
 }
 
 /** What a committed command asks the engine to do afterwards (never inside the transaction). */
@@ -58,8 +62,16 @@ export class Execution {
   private head = 0;
   private steps = 0;
 
+  /** What is left of this command's FEEL time. */
+  readonly feel: FeelBudget;
+
   constructor(readonly deps: RuntimeDeps) {
     this.now = deps.clock.now();
+    this.feel = new FeelBudget(feelLimitsOf(deps.limits), deps.feelSandbox);
+  }
+
+  get limits(): EngineLimits {
+    return this.deps.limits;
   }
 
   get store(): SqliteStore {
@@ -190,7 +202,7 @@ export class Execution {
     const results: Array<[string, unknown]> = [];
     const locals: Record<string, unknown> = {};
     for (const mapping of element.node.inputs) {
-      const result = mapping.source.evaluate({ ...evalContext, ...locals }, this.now);
+      const result = mapping.source.evaluate({ ...evalContext, ...locals }, this.now, this.feel);
       const failure = mappingFailure(result, mapping.source);
       if (failure) {
         this.raiseIncident(context, element, "IO_MAPPING_ERROR", failure);
@@ -258,7 +270,7 @@ export class Execution {
     const evalContext = context.context(element);
     const results: Array<[string[], unknown]> = [];
     for (const mapping of element.node.outputs) {
-      const result = mapping.source.evaluate(evalContext, this.now);
+      const result = mapping.source.evaluate(evalContext, this.now, this.feel);
       const failure = mappingFailure(result, mapping.source);
       if (failure) {
         this.raiseIncident(context, element, "IO_MAPPING_ERROR", failure);
@@ -370,7 +382,7 @@ export class Execution {
 
   evaluate(context: InstanceContext, element: RuntimeElement, expression: Expression): EvalResult {
     if (expression.isStatic) return expression.evaluate({});
-    return expression.evaluate(context.context(element), this.now);
+    return expression.evaluate(context.context(element), this.now, this.feel);
   }
 
   raiseIncident(context: InstanceContext, element: RuntimeElement, errorType: IncidentErrorType, errorMessage: string, jobKey: number | null = null): void {

@@ -9,6 +9,8 @@
  * finds it and the other changes nothing.
  */
 import { EngineError } from "../errors.js";
+import { checkVariables } from "../commands/validate.js";
+import { LimitExceededError } from "../limits.js";
 import type { FlowNode } from "../model/types.js";
 import type { MessageRow, SubscriptionRow } from "../state.js";
 import { nextCycleDue, parseCycle } from "../shared/timers.js";
@@ -137,7 +139,7 @@ export function publishMessage(rt: Execution, request: PublishMessageRequest): {
     throw new EngineError("CONFLICT", `Expected a new message id, but a message '${request.name}' with correlation key '${correlationKey}' and id '${request.messageId}' was already published and has not expired`);
   }
   const messageKey = rt.nextKey();
-  const variables = request.variables ?? {};
+  const variables = checkVariables(request.variables ?? {}, "the message variables", rt.limits);
   const correlations = correlateAll(rt, request.name, correlationKey, variables, messageKey);
   if (ttl > 0) {
     rt.store.events.insertMessage({ key: messageKey, name: request.name, correlationKey, variables, messageId: request.messageId ?? null, expiresAt: rt.now + ttl, createdAt: rt.now });
@@ -167,7 +169,7 @@ function correlateAll(rt: Execution, name: string, correlationKey: string, varia
 export function correlateMessage(rt: Execution, request: Omit<PublishMessageRequest, "timeToLive" | "messageId">): { messageKey: number; processInstanceKey: number } {
   if (!request.name) throw new EngineError("INVALID_ARGUMENT", "Expected a message name, but found none");
   const messageKey = rt.nextKey();
-  const [result] = correlateAll(rt, request.name, request.correlationKey ?? "", request.variables ?? {}, messageKey, true);
+  const [result] = correlateAll(rt, request.name, request.correlationKey ?? "", checkVariables(request.variables ?? {}, "the message variables", rt.limits), messageKey, true);
   if (!result) {
     throw new EngineError("NOT_FOUND", `Expected to find an open subscription for message '${request.name}' with correlation key '${request.correlationKey ?? ""}', but found none`);
   }
@@ -211,9 +213,15 @@ export function releaseStartLock(rt: Execution, context: InstanceContext): void 
 /** Broadcast: every subscription waiting for the signal fires. */
 export function broadcastSignal(rt: Execution, name: string, variables: Record<string, unknown> = {}): { signalKey: number; triggered: TriggerResult[] } {
   if (!name) throw new EngineError("INVALID_ARGUMENT", "Expected a signal name, but found none");
+  checkVariables(variables, "the signal variables", rt.limits);
   const signalKey = rt.nextKey();
   const triggered: TriggerResult[] = [];
-  for (const subscription of rt.store.events.signalSubscriptions(name)) {
+  const subscriptions = rt.store.events.signalSubscriptions(name);
+  const max = rt.limits.maxSignalFanOut;
+  if (subscriptions.length > max) {
+    throw new LimitExceededError("MAX_SIGNAL_FANOUT", max, subscriptions.length, `Expected signal '${name}' to reach at most ${max} waiting events (MAX_SIGNAL_FANOUT), but found ${subscriptions.length}`);
+  }
+  for (const subscription of subscriptions) {
     const result = triggerSubscription(rt, subscription, variables);
     if (result) triggered.push(result);
   }

@@ -21,7 +21,7 @@ export function selectFlows(rt: Execution, context: InstanceContext, element: Ru
       continue;
     }
     evalContext ??= context.context(element);
-    const result = flow.condition.evaluate(evalContext, rt.now);
+    const result = flow.condition.evaluate(evalContext, rt.now, rt.feel);
     if (!result.ok) {
       rt.raiseIncident(context, element, "CONDITION_ERROR", `Expected the condition of flow '${flow.id}' to evaluate, but it failed: ${result.message}`);
       return null;
