@@ -16,6 +16,13 @@ type Row = Record<string, any>;
 
 const json = (value: unknown) => JSON.stringify(value);
 
+/** Epoch ms of an ISO date-time as the engine keeps it (possibly with a `[zone]` suffix), or null. */
+function epochMs(text: string | null): number | null {
+  if (!text) return null;
+  const t = Date.parse(text.endsWith("]") ? text.replace(/\[.*\]$/, "") : text);
+  return Number.isNaN(t) ? null : t;
+}
+
 /** Maps a raw row to its engine shape (also used by the API read side). */
 export function toProcessInstance(r: Row): ProcessInstanceRow {
   return {
@@ -294,12 +301,18 @@ export class SqliteStore {
   // ── user tasks ────────────────────────────────────────────────────────────────────────────────
   insertUserTask(t: UserTaskRow): void {
     this.run(
-      `INSERT INTO user_task (key, state, element_instance_key, process_instance_key, process_definition_key, bpmn_process_id, process_definition_version, element_id, name, assignee, candidate_groups, candidate_users, due_date, follow_up_date, priority, form_key, external_form_reference, custom_headers, created_at, completed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO user_task (key, state, element_instance_key, process_instance_key, process_definition_key, bpmn_process_id, process_definition_version, element_id, name, assignee, candidate_groups, candidate_users, due_date, follow_up_date, priority, form_key, external_form_reference, custom_headers, created_at, completed_at, due_at, follow_up_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       t.key, t.state, t.elementInstanceKey, t.processInstanceKey, t.processDefinitionKey, t.bpmnProcessId, t.processDefinitionVersion,
       t.elementId, t.name, t.assignee, json(t.candidateGroups), json(t.candidateUsers), t.dueDate, t.followUpDate, t.priority,
-      t.formKey, t.externalFormReference, json(t.customHeaders), t.createdAt, t.completedAt,
+      t.formKey, t.externalFormReference, json(t.customHeaders), t.createdAt, t.completedAt, epochMs(t.dueDate), epochMs(t.followUpDate),
     );
+    // Search projection (user_task_candidate): the inbox's "offered to my groups" is an index range.
+    for (const [kind, names] of [["G", t.candidateGroups], ["U", t.candidateUsers]] as const) {
+      for (let i = 0; i < names.length; i++) {
+        if (names.indexOf(names[i]!) === i) this.run(`INSERT INTO user_task_candidate (task_key, kind, name, state) VALUES (?, ?, ?, ?)`, t.key, kind, names[i], t.state);
+      }
+    }
   }
   userTask(key: number): UserTaskRow | undefined {
     const r = this.get(`SELECT * FROM user_task WHERE key = ?`, key);
@@ -307,6 +320,7 @@ export class SqliteStore {
   }
   updateUserTask(t: UserTaskRow): void {
     this.run(`UPDATE user_task SET state = ?, assignee = ?, completed_at = ? WHERE key = ?`, t.state, t.assignee, t.completedAt, t.key);
+    if (t.candidateGroups.length > 0 || t.candidateUsers.length > 0) this.run(`UPDATE user_task_candidate SET state = ? WHERE task_key = ? AND state <> ?`, t.state, t.key, t.state);
   }
   userTasks(filter: { processInstanceKey?: number; state?: string; assignee?: string; elementId?: string } = {}, limit = 1000): UserTaskRow[] {
     return this.all(
@@ -342,6 +356,22 @@ export class SqliteStore {
   // ── history ───────────────────────────────────────────────────────────────────────────────────
   appendHistory(processInstanceKey: number, createdAt: number, records: HistoryRecord[]): void {
     this.run(`INSERT INTO history (process_instance_key, created_at, records) VALUES (?, ?, ?)`, processInstanceKey, createdAt, json(records));
+    // Search projection (element_statistics): finished element instances per definition and element.
+    let finished: Map<string, [number, number]> | undefined;
+    for (const r of records) {
+      if ((r.type !== "ELEMENT_COMPLETED" && r.type !== "ELEMENT_TERMINATED") || r.elementType === "PROCESS" || !r.elementId) continue;
+      const c = (finished ??= new Map()).get(r.elementId) ?? [0, 0];
+      c[r.type === "ELEMENT_COMPLETED" ? 0 : 1]++;
+      finished.set(r.elementId, c);
+    }
+    if (!finished) return;
+    for (const [elementId, [completed, terminated]] of finished) {
+      this.run(
+        `INSERT INTO element_statistics (process_definition_key, element_id, completed, terminated) SELECT process_definition_key, ?, ?, ? FROM process_instance WHERE key = ?
+         ON CONFLICT (process_definition_key, element_id) DO UPDATE SET completed = completed + excluded.completed, terminated = terminated + excluded.terminated`,
+        elementId, completed, terminated, processInstanceKey,
+      );
+    }
   }
   history(processInstanceKey: number): HistoryEntry[] {
     const rows = this.all<{ position: number; created_at: number; records: string }>(

@@ -72,7 +72,6 @@ export function operateUiRouter({ engine }: UiDeps): Router {
     });
   });
 
-  const finishedCounts = new Map<number, { lastPosition: number; counts: Map<string, { completed: number; canceled: number }> }>();
   router.get("/definitions/:processDefinitionKey/element-statistics", allow("instances.read"), (req, res) => {
     const key = keyParam(req, "processDefinitionKey");
     if (!engine.store.processDefinition(key)) throw new ApiError("NOT_FOUND", `Expected to find a process definition with key '${key}', but none was found`);
@@ -89,26 +88,10 @@ export function operateUiRouter({ engine }: UiDeps): Router {
     for (const r of sql().all(`SELECT element_id AS id, COUNT(*) AS n FROM incident WHERE state = 'ACTIVE' AND process_definition_key = ? GROUP BY element_id`, key)) {
       of(r.id).incidents = r.n;
     }
-    // Finished element instances are only in the audit log. It is append-only, so the counts are kept per
-    // definition and only the rows written since the last request are read.
-    const finished = finishedCounts.get(key) ?? { lastPosition: 0, counts: new Map<string, { completed: number; canceled: number }>() };
-    for (const r of sql().all(
-      `SELECT h.position, h.records FROM history h JOIN process_instance p ON p.key = h.process_instance_key
-       WHERE p.process_definition_key = ? AND h.position > ? ORDER BY h.position`, key, finished.lastPosition)) {
-      finished.lastPosition = r.position as number;
-      for (const record of JSON.parse(r.records as string) as Array<{ type: string; elementId?: string; elementType?: string }>) {
-        if (record.elementType === "PROCESS" || !record.elementId) continue;
-        if (record.type !== "ELEMENT_COMPLETED" && record.type !== "ELEMENT_TERMINATED") continue;
-        const c = finished.counts.get(record.elementId) ?? { completed: 0, canceled: 0 };
-        if (record.type === "ELEMENT_COMPLETED") c.completed++;
-        else c.canceled++;
-        finished.counts.set(record.elementId, c);
-      }
-    }
-    finishedCounts.set(key, finished);
-    for (const [elementId, c] of finished.counts) {
-      of(elementId).completed = c.completed;
-      of(elementId).canceled = c.canceled;
+    // Finished element instances: the element_statistics projection, kept with the audit log (sqlite-store.ts).
+    for (const r of sql().all(`SELECT element_id AS id, completed, terminated FROM element_statistics WHERE process_definition_key = ?`, key)) {
+      of(r.id).completed = r.completed;
+      of(r.id).canceled = r.terminated;
     }
     res.json({
       processDefinitionKey: wireKey(key),

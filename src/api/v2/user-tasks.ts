@@ -11,9 +11,10 @@ import { allow, can, principalOf } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
 import { formWire } from "./read/definitions.js";
 import { numericKey } from "./read/sql.js";
-import { canSee, taskRows, taskSearch, taskWire, type TaskView } from "./read/tasks.js";
+import { canSee, taskRows, taskSearch, taskSqlSearch, taskWire, toTaskView, visibleSql, type TaskView } from "./read/tasks.js";
 import { variableRows, variableSearch, variableSearchWire, type VariableView } from "./read/variables.js";
 import { exact, parseSearch, runSearch } from "./search/query.js";
+import { compileSqlSearch } from "./search/sql-search.js";
 import { body, keyParam, optBool, optString, optVariables } from "./wire.js";
 
 export function userTaskRoutes({ engine, sql, searchLimits }: V2Context): Router {
@@ -36,8 +37,13 @@ export function userTaskRoutes({ engine, sql, searchLimits }: V2Context): Router
 
   router.post("/user-tasks/search", allow("tasks.read"), (req, res) => {
     const me = principalOf(res);
-    const search = parseSearch(req.body, taskSearch, searchLimits);
+    const search = parseSearch(req.body, taskSearch, searchLimits); // validates; the SQL form runs it when it can
     const state = exact(search.filter, "state");
+    const compiled = compileSqlSearch(req.body, taskSqlSearch, searchLimits);
+    if (compiled) {
+      const found = compiled.run(sql, visibleSql(me, typeof state === "string" ? state : undefined));
+      return void res.json({ items: found.items.map((r) => wire(toTaskView(r))), page: found.page });
+    }
     const assignee = exact(search.filter, "assignee");
     const rows = taskRows(sql, {
       key: numericKey(exact(search.filter, "userTaskKey")),

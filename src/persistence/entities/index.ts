@@ -21,6 +21,8 @@ export { MessageEntity } from "./message.js";
 export { MessageCorrelationEntity } from "./message-correlation.js";
 export { MessageStartLockEntity } from "./message-start-lock.js";
 export { CompensationSubscriptionEntity } from "./compensation-subscription.js";
+export { UserTaskCandidateEntity } from "./user-task-candidate.js";
+export { ElementStatisticsEntity } from "./element-statistics.js";
 
 import { DeploymentEntity } from "./deployment.js";
 import { ProcessDefinitionEntity } from "./process-definition.js";
@@ -45,10 +47,13 @@ import { MessageEntity } from "./message.js";
 import { MessageCorrelationEntity } from "./message-correlation.js";
 import { MessageStartLockEntity } from "./message-start-lock.js";
 import { CompensationSubscriptionEntity } from "./compensation-subscription.js";
+import { UserTaskCandidateEntity } from "./user-task-candidate.js";
+import { ElementStatisticsEntity } from "./element-statistics.js";
 
 export const ENTITIES = [
   DeploymentEntity, ProcessDefinitionEntity, FormEntity, ProcessInstanceEntity, ElementInstanceEntity, VariableEntity,
   JoinTokenEntity, JobEntity, UserTaskEntity, IncidentEntity, HistoryEntity, EngineMetaEntity,
   IdentityUserEntity, IdentityGroupEntity, IdentityRoleEntity, IdentityMembershipEntity, ApiTokenEntity, WebSessionEntity,
   EventSubscriptionEntity, MessageEntity, MessageCorrelationEntity, MessageStartLockEntity, CompensationSubscriptionEntity,
+  UserTaskCandidateEntity, ElementStatisticsEntity,
 ];

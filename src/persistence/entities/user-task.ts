@@ -5,6 +5,7 @@ import { Column, Entity, Index, PrimaryColumn } from "typeorm";
 @Index("ix_user_task_state_assignee", ["state", "assignee"])
 @Index("ix_user_task_process_instance", ["processInstanceKey"])
 @Index("ix_user_task_element_instance", ["elementInstanceKey"])
+@Index("ix_user_task_state_due", ["state", "dueAt"])
 export class UserTaskEntity {
   @PrimaryColumn("bigint") key!: number;
   @Column("varchar", { length: 16 }) state!: string;
@@ -26,4 +27,7 @@ export class UserTaskEntity {
   @Column("text", { name: "custom_headers" }) customHeaders!: string;
   @Column("bigint", { name: "created_at" }) createdAt!: number;
   @Column("bigint", { name: "completed_at", nullable: true }) completedAt!: number | null;
+  /** due_date and follow_up_date as epoch ms, for filtering and sorting in SQL (search projection). */
+  @Column("bigint", { name: "due_at", nullable: true }) dueAt!: number | null;
+  @Column("bigint", { name: "follow_up_at", nullable: true }) followUpAt!: number | null;
 }

@@ -5,6 +5,7 @@
 import type { Engine } from "../../../engine/engine.js";
 import type { Principal } from "../../../identity/identity.js";
 import type { SearchSpec } from "../search/query.js";
+import type { SqlSearchSpec } from "../search/sql-search.js";
 import { iso, isoOrNull, TENANT, wireKey, wireKeyOrNull } from "../wire.js";
 import { processName } from "./definitions.js";
 import type { Row, Sql } from "./sql.js";
@@ -40,14 +41,19 @@ const ms = (text: string | null): number | null => {
 };
 
 export function taskRows(sql: Sql, where: { key?: number; state?: string; assignee?: string; process_instance_key?: number; element_instance_key?: number }): TaskView[] {
-  return sql.select("user_task", where).map((r: Row) => ({
+  return sql.select("user_task", where).map(toTaskView);
+}
+
+/** A user_task row as the API reads it. */
+export function toTaskView(r: Row): TaskView {
+  return {
     key: r.key, state: r.state, elementInstanceKey: r.element_instance_key, processInstanceKey: r.process_instance_key,
     processDefinitionKey: r.process_definition_key, bpmnProcessId: r.bpmn_process_id, version: r.process_definition_version,
     elementId: r.element_id, name: r.name, assignee: r.assignee, candidateGroups: JSON.parse(r.candidate_groups),
     candidateUsers: JSON.parse(r.candidate_users), dueDate: ms(r.due_date), followUpDate: ms(r.follow_up_date), priority: r.priority,
     formKey: r.form_key, externalFormReference: r.external_form_reference, customHeaders: JSON.parse(r.custom_headers),
     createdAt: r.created_at, completedAt: r.completed_at,
-  }));
+  };
 }
 
 export function canSee(principal: Principal, task: Pick<TaskView, "assignee" | "candidateGroups" | "candidateUsers">): boolean {
@@ -110,3 +116,57 @@ export const taskSearch: SearchSpec<TaskView> = {
   },
   defaultSort: (t) => t.key,
 };
+
+/** A candidate list (G groups, U users) of the task `t`, as SQL (user_task_candidate, see its entity). */
+const candidates = (kind: "G" | "U") => ({
+  kind: "string" as const,
+  list: (nameCondition: string) => `t.key IN (SELECT task_key FROM user_task_candidate WHERE kind = '${kind}' AND ${nameCondition})`,
+  listExists: `EXISTS (SELECT 1 FROM user_task_candidate c WHERE c.task_key = t.key AND c.kind = '${kind}')`,
+});
+
+/** taskSearch in SQL (sql-search.ts): the same fields, on user_task `t` and its candidate projection. */
+export const taskSqlSearch: SqlSearchSpec = {
+  from: "user_task t",
+  select: "t.*",
+  filter: {
+    userTaskKey: { kind: "key", expr: "t.key" },
+    state: { kind: "enum", values: STATES, expr: "t.state" },
+    assignee: { kind: "string", expr: "t.assignee" },
+    candidateGroup: candidates("G"),
+    candidateUser: candidates("U"),
+    priority: { kind: "int", expr: "t.priority" },
+    elementId: { kind: "string", expr: "t.element_id" },
+    name: { kind: "string", expr: "t.name" },
+    processDefinitionId: { kind: "string", expr: "t.bpmn_process_id" },
+    processDefinitionKey: { kind: "key", expr: "t.process_definition_key" },
+    processInstanceKey: { kind: "key", expr: "t.process_instance_key" },
+    elementInstanceKey: { kind: "key", expr: "t.element_instance_key" },
+    creationDate: { kind: "date", expr: "t.created_at" },
+    completionDate: { kind: "date", expr: "t.completed_at" },
+    dueDate: { kind: "date", expr: "t.due_at" },
+    followUpDate: { kind: "date", expr: "t.follow_up_at" },
+    tenantId: { kind: "string", expr: `'${TENANT}'` },
+  },
+  sort: {
+    creationDate: "t.created_at", completionDate: "t.completed_at", followUpDate: "t.follow_up_at", dueDate: "t.due_at", priority: "t.priority", name: "t.name",
+  },
+  key: "t.key",
+};
+
+/**
+ * What a caller may see, as SQL on `t` (the same rule as canSee); undefined for `tasks.all`. With the
+ * state the search asks for, the candidate ranges are narrowed to it.
+ */
+export function visibleSql(principal: Principal, state?: string): { where: string; params: unknown[] } | undefined {
+  if (principal.permissions.has("tasks.all")) return undefined;
+  const onState = state !== undefined ? " AND state = ?" : "";
+  const st = state !== undefined ? [state] : [];
+  const groups = principal.groups;
+  const terms = ["t.assignee = ?", `t.key IN (SELECT task_key FROM user_task_candidate WHERE kind = 'U' AND name = ?${onState})`];
+  const params: unknown[] = [principal.username, principal.username, ...st];
+  if (groups.length > 0) {
+    terms.push(`t.key IN (SELECT task_key FROM user_task_candidate WHERE kind = 'G' AND name IN (${groups.map(() => "?").join(", ")})${onState})`);
+    params.push(...groups, ...st);
+  }
+  return { where: `(${terms.join(" OR ")})`, params };
+}

@@ -37,6 +37,8 @@ const MAX_LIMIT = 10_000;
 const cursor = (index: number) => Buffer.from(`pos:${index}`).toString("base64");
 function position(value: unknown, name: string): number {
   const text = typeof value === "string" ? Buffer.from(value, "base64").toString("utf8") : "";
+  // A keyset cursor (sql-search.ts): read by the SQL search; an in-memory search starts at 0.
+  if (text.startsWith("k:")) return -1;
   const m = /^pos:(\d+)$/.exec(text);
   if (!m) throw invalid(`Expected 'page.${name}' to be a cursor returned by an earlier search, but found ${JSON.stringify(value)}`);
   return Number(m[1]);
