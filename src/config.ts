@@ -7,6 +7,8 @@ import path from "node:path";
 import { DEFAULT_ADMIN_PASSWORD } from "./identity/bootstrap.js";
 import { MIN_PASSWORD_LENGTH } from "./identity/directory.js";
 import type { SynchronousMode } from "./persistence/data-source.js";
+import { splitHost, type AllowedHost } from "./api/http/allowed-hosts.js";
+import { DEFAULT_LIMITS, type EngineLimits } from "./engine/limits.js";
 
 export interface Config {
   port: number;
@@ -40,6 +42,12 @@ export interface Config {
    * and SEARCH_LIKE_VALUE_PREFIX (first characters of a value matched, 8191 as Camunda's cut value).
    */
   searchLimits: { likeMaxPattern: number; likeValuePrefix: number };
+  /** The resource budget of every command (engine/limits.ts; docs/security.md). */
+  limits: EngineLimits;
+  /** PUBLIC_URL: the address users reach the server at (links in mails, portal, signatures); its host is served. */
+  publicUrl: string | undefined;
+  /** Hosts served besides the loopback names and the listening address (PUBLIC_URL's host, ALLOWED_HOSTS, a named HOST). */
+  allowedHosts: AllowedHost[];
 }
 
 export class ConfigError extends Error {}
@@ -102,12 +110,62 @@ export function isLoopbackHost(host: string): boolean {
   return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\.\d+\.\d+\.\d+$/.test(h);
 }
 
+/** MAX_* / FEEL_* / BPMN_* settings: the engine's resource budget. */
+function limits(env: NodeJS.ProcessEnv): EngineLimits {
+  const d = DEFAULT_LIMITS;
+  return {
+    maxVariableBytes: integer(env, "MAX_VARIABLE_BYTES", d.maxVariableBytes, 1024, 64 * 1024 * 1024),
+    maxVariableDepth: integer(env, "MAX_VARIABLE_DEPTH", d.maxVariableDepth, 2, 1000),
+    maxCollectionItems: integer(env, "MAX_COLLECTION_ITEMS", d.maxCollectionItems, 1, 1_000_000),
+    maxSignalFanOut: integer(env, "MAX_SIGNAL_FANOUT", d.maxSignalFanOut, 1, 10_000_000),
+    feelTimeoutMs: integer(env, "FEEL_TIMEOUT_MS", d.feelTimeoutMs, 1, 60_000),
+    feelCommandBudgetMs: integer(env, "FEEL_COMMAND_BUDGET_MS", d.feelCommandBudgetMs, 1, 600_000),
+    bpmnMaxNameLength: integer(env, "BPMN_MAX_NAME_LENGTH", d.bpmnMaxNameLength, 16, 1_000_000),
+    bpmnMaxAttributeLength: integer(env, "BPMN_MAX_ATTRIBUTE_LENGTH", d.bpmnMaxAttributeLength, 256, 10_000_000),
+  };
+}
+
+function publicUrl(env: NodeJS.ProcessEnv): URL | undefined {
+  const raw = env["PUBLIC_URL"]?.trim();
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "") {
+    throw new ConfigError(`PUBLIC_URL: expected an http:// or https:// address such as https://dossier.example.com, but found '${raw}'`);
+  }
+  return url;
+}
+
+/**
+ * ALLOWED_HOSTS: comma-separated `name`, `name:port` or `.example.com` (any sub-domain), plus the
+ * host of PUBLIC_URL and HOST when it is a name. The loopback names and the listening address are
+ * always served (allowed-hosts.ts).
+ */
+function allowedHosts(env: NodeJS.ProcessEnv, url: URL | undefined, host: string): AllowedHost[] {
+  const out: AllowedHost[] = [];
+  for (const entry of (env["ALLOWED_HOSTS"] ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+    const parsed = splitHost(entry);
+    if (!parsed || parsed.name === "." || /\s/.test(entry)) {
+      throw new ConfigError(`ALLOWED_HOSTS: expected comma-separated host names (dossier.example.com, dossier.example.com:8443, .example.com), but found '${entry}'`);
+    }
+    out.push(parsed);
+  }
+  if (url) out.push({ name: url.hostname.toLowerCase().replace(/^\[|\]$/g, ""), port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80 });
+  if (isIP(host) === 0 && host !== "" && !isLoopbackHost(host)) out.push({ name: host.toLowerCase() });
+  return out;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const dataDir = path.resolve(cwd, env["DATA_DIR"] || "data");
   const adminPassword = env["ADMIN_PASSWORD"] || undefined;
   if (adminPassword !== undefined && adminPassword.length < MIN_PASSWORD_LENGTH) {
     throw new ConfigError(`ADMIN_PASSWORD: expected at least ${MIN_PASSWORD_LENGTH} characters, but found ${adminPassword.length}`);
   }
+  const url = publicUrl(env);
   return {
     port: integer(env, "PORT", 3000, 0, 65535),
     host: env["HOST"] || "127.0.0.1",
@@ -128,5 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       likeMaxPattern: integer(env, "SEARCH_LIKE_MAX_PATTERN", 256, 1, 4096),
       likeValuePrefix: integer(env, "SEARCH_LIKE_VALUE_PREFIX", 8191, 16, 1_048_576),
     },
+    limits: limits(env),
+    publicUrl: url?.href.replace(/\/$/, ""),
+    allowedHosts: allowedHosts(env, url, env["HOST"] || "127.0.0.1"),
   };
 }

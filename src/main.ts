@@ -37,13 +37,13 @@ export async function startServer(config: Config, log: (message: string) => void
         "Start once on 127.0.0.1 and change or delete those accounts, or, with an empty database, set ADMIN_PASSWORD (no demo accounts are then created).",
     );
   }
-  const engine = await new Engine({ db, clock: new PinnableClock(), schedulerInterval: config.schedulerInterval }).start();
+  const engine = await new Engine({ db, clock: new PinnableClock(), schedulerInterval: config.schedulerInterval, limits: config.limits }).start();
   const deployment = await deployFolder(engine, config.processesDir);
   if (deployment) {
     for (const p of deployment.processes) log(`process ${p.bpmnProcessId} v${p.version}${p.duplicate ? " (unchanged)" : " deployed"} from ${p.resourceName}`);
   }
   for (const line of await bootstrapIdentity(identity, config)) log(line);
-  const app = createApp({ engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy, searchLimits: config.searchLimits });
+  const app = createApp({ engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy, searchLimits: config.searchLimits, allowedHosts: config.allowedHosts });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });

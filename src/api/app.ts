@@ -14,6 +14,7 @@ import { authenticate } from "./auth/authenticate.js";
 import { authRouter, loginRouter } from "./auth/routes.js";
 import { ApiError } from "./errors.js";
 import { sameOriginOnly } from "./http/same-origin.js";
+import { allowedHostsOnly, type AllowedHost } from "./http/allowed-hosts.js";
 import { legacyRouter } from "./legacy.js";
 import { uiRouter } from "./ui/router.js";
 import { problemHandler } from "./problem.js";
@@ -39,17 +40,23 @@ export interface AppDeps {
   trustProxy?: boolean | number | string[];
   /** `$like` bounds of the /v2 searches (config.ts `searchLimits`). */
   searchLimits?: SearchLimits;
+  /**
+   * Hosts served besides the loopback names and the listening address (PUBLIC_URL, ALLOWED_HOSTS):
+   * any other Host answers 421 before sign-in (http/allowed-hosts.ts, DNS rebinding).
+   */
+  allowedHosts?: AllowedHost[];
 }
 
 export const APP_VERSION = "8.9.0-dossier";
 
-export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false, searchLimits = DEFAULT_SEARCH_LIMITS }: AppDeps): Express {
+export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false, searchLimits = DEFAULT_SEARCH_LIMITS, allowedHosts = [] }: AppDeps): Express {
   const app = express();
   const lifecycle = new EventEmitter();
   lifecycle.setMaxListeners(0);
   app.locals["lifecycle"] = lifecycle;
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
+  app.use(allowedHostsOnly(allowedHosts)); // first: a rebound name gets nothing, not even the sign-in page
   app.use(helmet());
   app.use(compression()); // the designer bundle is ~3.7 MB minified; gzip brings it under 1 MB
   app.use(sameOriginOnly()); // before sign-in too: no signing in (or out) from another site's page

@@ -24,11 +24,12 @@ import { resolveIncident } from "./commands/incidents.js";
 import { activateAdHocElements, migrateInstance, modifyInstance, type AdHocActivation, type MigrateRequest, type ModifyRequest } from "./commands/operate.js";
 import { broadcastSignal, correlateMessage, fireDueTimers, publishMessage, type PublishMessageRequest, type PublishedMessage } from "./runtime/triggers.js";
 import { PinnableClock } from "./clock.js";
-import { checkKey } from "./commands/validate.js";
+import { checkKey, checkVariables } from "./commands/validate.js";
 import { JobWorker, type JobWorkerOptions } from "./workers.js";
 import { EngineError } from "./errors.js";
-import { FeelSandbox } from "./feel-budget.js";
-import { engineLimits, type EngineLimits } from "./limits.js";
+import { FeelBudget, FeelSandbox } from "./feel-budget.js";
+import { evaluateOnce, type EvalResult } from "./feel.js";
+import { engineLimits, feelLimitsOf, LimitExceededError, type EngineLimits } from "./limits.js";
 import type { HistoryEntry, IncidentRow, JobRow, ProcessInstanceRow, UserTaskRow } from "./state.js";
 
 /** What a domain transaction may ask of the engine (see Engine.transaction). */
@@ -190,6 +191,18 @@ export class Engine {
       return out;
     });
     return result;
+  }
+
+  /**
+   * Evaluates one FEEL expression against the given variables (the API's expression evaluation),
+   * within the same budget as a command: variables checked against the limits, loops and ranges
+   * under the FEEL deadline. Nothing is written.
+   */
+  evaluateExpression(source: string, variables: Record<string, unknown> = {}): EvalResult {
+    checkVariables(variables, "variables", this.limits);
+    const max = this.limits.bpmnMaxAttributeLength;
+    if (source.length > max) throw new LimitExceededError("BPMN_MAX_ATTRIBUTE_LENGTH", max, source.length, `Expected an expression of at most ${max} characters (BPMN_MAX_ATTRIBUTE_LENGTH), but found ${source.length}`);
+    return evaluateOnce(source, variables, this.clock.now(), new FeelBudget(feelLimitsOf(this.limits), this.feelSandbox));
   }
 
   // ── commands ──────────────────────────────────────────────────────────────────────────────────

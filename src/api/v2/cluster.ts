@@ -4,7 +4,6 @@
  * POST /expression/evaluation (FEEL, with the engine clock for now() and today()).
  */
 import { Router } from "express";
-import { evaluateOnce } from "../../engine/feel.js";
 import { ApiError } from "../errors.js";
 import { allow, principalOf } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
@@ -37,7 +36,7 @@ export function clusterRoutes({ engine, version }: V2Context): Router {
     const b = body(req);
     checkTenant(b);
     const expression = reqString(b, "expression");
-    const outcome = evaluateOnce(expression, optVariables(b) ?? {}, engine.clock.now());
+    const outcome = engine.evaluateExpression(expression, optVariables(b) ?? {});
     if (!outcome.ok) throw new ApiError("INVALID_ARGUMENT", `Expected a valid FEEL expression, but ${outcome.message}`);
     res.json({ expression, result: outcome.value, warnings: outcome.missing ? [{ message: `No variable found with name '${outcome.missing}'` }] : [] });
   });
