@@ -13,6 +13,8 @@ import type { ExecutableProcess } from "./model/types.js";
 import type { IdGenerator } from "./ids.js";
 import type { SqliteStore } from "../persistence/sqlite-store.js";
 import { replaceStartSubscriptions } from "./runtime/start-events.js";
+import { checkBpmnText, type BpmnTextLimits } from "./model/limits.js";
+import { DEFAULT_LIMITS } from "./limits.js";
 
 export interface DeployResource {
   name: string;
@@ -65,7 +67,7 @@ export interface PreparedDeployment {
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** Parses and validates every resource; throws one error listing all problems. */
-export async function prepareDeployment(resources: DeployResource[]): Promise<PreparedDeployment> {
+export async function prepareDeployment(resources: DeployResource[], limits: BpmnTextLimits = DEFAULT_LIMITS): Promise<PreparedDeployment> {
   if (!Array.isArray(resources) || resources.length === 0) throw new EngineError("INVALID_ARGUMENT", "Expected at least one resource to deploy, but found none");
   resources.forEach((resource, i) => {
     const name = (resource as Partial<DeployResource> | undefined)?.name;
@@ -82,7 +84,7 @@ export async function prepareDeployment(resources: DeployResource[]): Promise<Pr
         const { definitions } = await parseBpmn(name, resource.content);
         const xml = decodeText(name, resource.content);
         const { processes, problems: found } = compileDefinitions(name, definitions);
-        problems.push(...found);
+        problems.push(...found, ...checkBpmnText(name, xml, limits));
         const checksum = sha256(xml);
         for (const compiled of processes) prepared.processes.push({ resourceName: name, checksum, xml, compiled });
       } else if (/\.(form|json)$/i.test(name)) {

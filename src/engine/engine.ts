@@ -180,7 +180,7 @@ export class Engine {
   // ── deployments ───────────────────────────────────────────────────────────────────────────────
 
   async deploy(resources: DeployResource[]): Promise<DeploymentResult> {
-    const prepared = await prepareDeployment(resources);
+    const prepared = await prepareDeployment(resources, this.limits);
     // Registered inside the command, so later commands of the same batch already see the new versions.
     const { result } = await this.lane.submit(() => {
       const out = applyDeployment(this.store, this.ids, this.clock.now(), prepared);
