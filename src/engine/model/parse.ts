@@ -6,6 +6,8 @@
 import { createRequire } from "node:module";
 import { BpmnModdle } from "bpmn-moddle";
 import { EngineError, type Problem } from "../errors.js";
+import { decodeXmlBytes, declareUtf8 } from "./encoding.js";
+import { isVendorElement, namespaces, withElementId } from "./foreign.js";
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require("zeebe-bpmn-moddle/resources/zeebe.json") as Record<string, unknown>;
@@ -16,17 +18,20 @@ export const LIMITS = {
   maxElements: 50_000,
 };
 
-/** Decodes a resource as UTF-8 text or explains why it is not a readable XML document. */
+/**
+ * Decodes a resource into text by the encoding its bytes and XML declaration name (UTF-8, UTF-16 with
+ * or without a byte order mark, ISO-8859-1, ISO-8859-15, windows-1252, US-ASCII; see encoding.ts) or
+ * explains why it is not a readable XML document. The text's declaration then says UTF-8: it is Unicode now.
+ */
 export function decodeText(resource: string, content: Buffer | string): string {
   const size = typeof content === "string" ? Buffer.byteLength(content) : content.length;
   if (size > LIMITS.maxBytes) {
     throw invalid(resource, `Expected a BPMN file of at most ${LIMITS.maxBytes} bytes, but found ${size} bytes`);
   }
-  if (typeof content === "string") return content;
-  if (content.includes(0)) throw invalid(resource, "Expected an XML text file, but found binary content (NUL bytes)");
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(content);
-  if (text.includes("\uFFFD")) throw invalid(resource, "Expected UTF-8 encoded XML, but found bytes that are not valid UTF-8");
-  return text.replace(/^\uFEFF/, "");
+  if (typeof content === "string") return declareUtf8(content.replace(/^\uFEFF/, ""));
+  const decoded = decodeXmlBytes(content);
+  if ("error" in decoded) throw invalid(resource, decoded.error);
+  return decoded.text;
 }
 
 /** Structural checks on the raw text: no DTD, bounded depth and element count. */
@@ -72,18 +77,23 @@ export async function parseBpmn(resource: string, content: Buffer | string): Pro
     throw invalid(resource, `Expected well-formed BPMN 2.0 XML, but the parser failed: ${message}${line}`);
   }
   const problems: Problem[] = [];
-  for (const warning of result.warnings as Array<{ message: string; element?: { id?: string }; property?: string }>) {
+  const ns = namespaces(xml);
+  for (const warning of result.warnings as Array<{ message: string; element?: { id?: string; $type?: string }; property?: string }>) {
     // Unknown attributes in foreign namespaces (modeler:, camunda: …) are harmless; everything else is not.
     if (/^unknown attribute/i.test(warning.message)) continue;
-    const { message, line } = describeParserMessage(warning.message);
+    const { message, line, lineNo } = describeParserMessage(warning.message);
+    // Vendor elements outside extensionElements (Signavio, Trisotech …) are skipped like vendor attributes.
+    const unrecognized = /^unrecognized element <([^>]+)>/.exec(message);
+    if (unrecognized && isVendorElement(unrecognized[1]!, ns)) continue;
     const unresolved = /unresolved reference <([^>]+)>/.exec(message);
+    if (unresolved && isExternalDescription(warning.element, unresolved[1]!)) continue;
     if (unresolved && warning.element?.id) {
       const property = (warning.property ?? "reference").replace(/^bpmn:/, "");
       problems.push({ resource, elementId: warning.element.id, message: `Expected ${property} of '${warning.element.id}' to name an existing element, but '${unresolved[1]}' does not exist` });
       continue;
     }
     const id = /duplicate ID <([^>]+)>/.exec(message)?.[1] ?? unresolved?.[1];
-    problems.push({ resource, ...(id ? { elementId: id } : {}), message: explainWarning(message) + line });
+    problems.push(withElementId({ resource, ...(id ? { elementId: id } : {}), message: explainWarning(message) + line }, xml, lineNo));
   }
   if (problems.length > 0) {
     throw new EngineError("INVALID_BPMN", `'${resource}' is not a valid BPMN model: ${problems.map((p) => p.message).join("; ")}`, problems);
@@ -92,6 +102,21 @@ export async function parseBpmn(resource: string, content: Buffer | string): Pro
     throw invalid(resource, "Expected a <bpmn:definitions> root element, but found none");
   }
   return { definitions: result.rootElement, elementsById: result.elementsById };
+}
+
+/**
+ * Elements that describe services and data but never run here: the engine ignores them, as Camunda 8 does.
+ * A prefixed reference of theirs (Trisotech writes outMessageRef="triso:unspecified") points into
+ * another vocabulary or an imported document, which no parser can check: not a reason to refuse a model.
+ */
+const DESCRIPTIVE = new Set([
+  "bpmn:Operation", "bpmn:Interface", "bpmn:ItemDefinition", "bpmn:Message", "bpmn:Import",
+  "bpmn:DataInput", "bpmn:DataOutput", "bpmn:InputSet", "bpmn:OutputSet", "bpmn:Property",
+  "bpmn:DataObjectReference", "bpmn:DataStoreReference", "bpmn:DataInputAssociation", "bpmn:DataOutputAssociation",
+]);
+
+function isExternalDescription(element: { $type?: string } | undefined, reference: string): boolean {
+  return element?.$type !== undefined && DESCRIPTIVE.has(element.$type) && /^[A-Za-z_][\w.-]*:/.test(reference);
 }
 
 function explainWarning(message: string): string {
@@ -106,14 +131,14 @@ function explainWarning(message: string): string {
  * saxen/moddle messages look like "unparsable content <x> detected\n\tline: 3\n\tcolumn: 0\n\tnested
  * error: closing tag mismatch"; lines count from 0. Keep the useful parts, lines counted from 1.
  */
-function describeParserMessage(raw: string): { message: string; line: string } {
+function describeParserMessage(raw: string): { message: string; line: string; lineNo: number | undefined } {
   const nested = /nested error: (.+)/.exec(raw)?.[1]?.trim();
   const lineNo = /line: (\d+)/.exec(raw)?.[1];
   const head = firstLine(raw);
   // "closing tag mismatch" alone does not say which tag: keep the tag the parser stopped at.
   const tag = /^unparsable content (.+) detected$/.exec(head)?.[1];
   const message = nested ? (tag && /tag/.test(nested) ? `${nested} at ${tag}` : nested) : head;
-  return { message, line: lineNo !== undefined ? ` (line ${Number(lineNo) + 1})` : "" };
+  return { message, line: lineNo !== undefined ? ` (line ${Number(lineNo) + 1})` : "", lineNo: lineNo !== undefined ? Number(lineNo) : undefined };
 }
 
 function firstLine(message: string): string {
