@@ -27,6 +27,7 @@ import { PinnableClock } from "./clock.js";
 import { checkKey, checkVariables } from "./commands/validate.js";
 import { JobWorker, type JobWorkerOptions } from "./workers.js";
 import { EngineError } from "./errors.js";
+import { setOwn } from "./shared/own.js";
 import { FeelBudget, FeelSandbox } from "./feel-budget.js";
 import { evaluateOnce, type EvalResult } from "./feel.js";
 import { engineLimits, feelLimitsOf, LimitExceededError, type EngineLimits } from "./limits.js";
@@ -38,6 +39,8 @@ export interface EngineTransaction {
   readonly now: number;
   createInstance(request: CreateInstanceRequest): CreatedInstance;
   publishMessage(request: PublishMessageRequest): PublishedMessage;
+  /** Completes a job in the same transaction as the domain work it did (exactly-once workers). */
+  completeJob(jobKey: number, variables?: Record<string, unknown>): void;
   /** Runs after the transaction committed (never inside it). */
   afterCommit(fn: () => void): void;
 }
@@ -168,6 +171,7 @@ export class Engine {
           const { messageKey, correlations } = publishMessage(rt, request);
           return { messageKey, correlations: correlations.map(({ processInstanceKey, elementId }) => ({ processInstanceKey, elementId })) };
         },
+        completeJob: (jobKey, variables) => completeJob(rt, jobKey, variables),
         afterCommit: (fn) => void after.push(fn),
       };
       return work(tx);
@@ -411,7 +415,7 @@ export class Engine {
   /** Root-scope variables of a process instance (kept after it ends). */
   variables(processInstanceKey: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const v of this.store.variables(processInstanceKey)) if (v.scopeKey === processInstanceKey) out[v.name] = JSON.parse(v.value);
+    for (const v of this.store.variables(processInstanceKey)) if (v.scopeKey === processInstanceKey) setOwn(out, v.name, JSON.parse(v.value));
     return out;
   }
 

@@ -76,7 +76,7 @@ export function processInstanceRoutes({ engine, sql }: V2Context): Router {
         throw new ApiError("DEADLINE_EXCEEDED", `Expected process instance '${created.processInstanceKey}' to complete within ${ms} ms, but it is still running`);
       }
       const all = engine.variables(created.processInstanceKey);
-      out = fetch && fetch.length ? Object.fromEntries(fetch.filter((n) => n in all).map((n) => [n, all[n]])) : all;
+      out = fetch && fetch.length ? Object.fromEntries(fetch.filter((n) => Object.hasOwn(all, n)).map((n) => [n, all[n]])) : all;
     }
     res.json({
       processInstanceKey: wireKey(created.processInstanceKey), processDefinitionKey: wireKey(created.processDefinitionKey),

@@ -7,6 +7,7 @@ import { EngineError, invalidState, notFound } from "../errors.js";
 import type { Execution } from "../runtime/execution.js";
 import type { JobRow } from "../state.js";
 import { checkCount, checkVariables } from "./validate.js";
+import { setOwn } from "../shared/own.js";
 import { throwEvent } from "../shared/throw.js";
 
 export interface ActivateJobsRequest {
@@ -69,7 +70,7 @@ function jobVariables(rt: Execution, job: JobRow, names?: string[]): Record<stri
   const all = context.context(element);
   if (!names || names.length === 0) return all;
   const out: Record<string, unknown> = {};
-  for (const name of names) if (name in all) out[name] = all[name];
+  for (const name of names) if (Object.hasOwn(all, name)) setOwn(out, name, all[name]);
   return out;
 }
 

@@ -19,6 +19,7 @@ import type { HistoryRecord, IncidentErrorType, ProcessInstanceRow } from "../st
 import type { SqliteStore } from "../../persistence/sqlite-store.js";
 import type { DefinitionRegistry } from "../definitions.js";
 import { VariableScopes, setPath } from "../shared/variables.js";
+import { setOwn } from "../shared/own.js";
 import { elementRecord } from "../shared/records.js";
 import { InstanceContext, type RuntimeElement } from "./instance.js";
 import { behaviorOf } from "../behaviors/index.js";
@@ -209,8 +210,8 @@ export class Execution {
         return false;
       }
       const [name, ...path] = mapping.target as [string, ...string[]];
-      const value = path.length > 0 ? setPath(locals[name], path, (result as { value: unknown }).value) : (result as { value: unknown }).value;
-      locals[name] = value;
+      const value = path.length > 0 ? setPath(Object.hasOwn(locals, name) ? locals[name] : undefined, path, (result as { value: unknown }).value) : (result as { value: unknown }).value;
+      setOwn(locals, name, value);
       results.push([name, value]);
     }
     for (const [name, value] of results) context.variables.setLocal(element.key, name, value);

@@ -9,6 +9,7 @@
 import type { IdGenerator } from "../ids.js";
 import type { HistoryRecord, VariableRow } from "../state.js";
 import type { SqliteStore } from "../../persistence/sqlite-store.js";
+import { setOwn } from "./own.js";
 
 interface Entry {
   key: number;
@@ -44,7 +45,7 @@ export class VariableScopes {
 
   local(scopeKey: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [name, entry] of this.scopes.get(scopeKey) ?? []) out[name] = entry.value;
+    for (const [name, entry] of this.scopes.get(scopeKey) ?? []) setOwn(out, name, entry.value);
     return out;
   }
 
@@ -53,7 +54,7 @@ export class VariableScopes {
     const out: Record<string, unknown> = {};
     for (let i = chain.length - 1; i >= 0; i--) {
       const scope = this.scopes.get(chain[i]!);
-      if (scope) for (const [name, entry] of scope) out[name] = entry.value;
+      if (scope) for (const [name, entry] of scope) setOwn(out, name, entry.value);
     }
     return out;
   }
@@ -108,6 +109,6 @@ export function setPath(base: unknown, path: readonly string[], value: unknown):
   if (path.length === 0) return value;
   const [head, ...rest] = path as [string, ...string[]];
   const object = base !== null && typeof base === "object" && !Array.isArray(base) ? { ...(base as Record<string, unknown>) } : {};
-  object[head] = setPath(object[head], rest, value);
+  setOwn(object, head, setPath(Object.hasOwn(object, head) ? object[head] : undefined, rest, value));
   return object;
 }

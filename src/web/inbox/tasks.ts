@@ -88,11 +88,14 @@ export async function taskVariables(key: string): Promise<Record<string, unknown
   const page = await api<SearchPage<Variable>>("POST", `${path(key)}/variables/search`, { page: { limit: 1000 } });
   const out: Record<string, unknown> = {};
   for (const v of page.items) {
+    let value: unknown;
     try {
-      out[v.name] = JSON.parse(v.value);
+      value = JSON.parse(v.value);
     } catch {
-      out[v.name] = v.value;
+      value = v.value;
     }
+    // defineProperty: a variable named __proto__ must stay a variable, not become the prototype
+    Object.defineProperty(out, v.name, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
