@@ -1,0 +1,139 @@
+/**
+ * Search as you type and duplicate detection. A search text is tried as every key it can be at
+ * once: a phone in any format (E.164 digits or national number, by index range), an e-mail
+ * (prefix), a VAT number (with or without its country prefix), and words (FTS5 prefix query on
+ * name, e-mails, address and tags; accents and case ignored). Key matches come first, then words
+ * by relevance (bm25, the name weighing most). Merged parties are never found.
+ */
+import type Database from "better-sqlite3";
+import { closeNames, fold, nameKey, phoneQuery, prefixRange, tokens, vatQuery } from "./keys.js";
+import type { PartyDocument, PartyFlag, PartyKind } from "./types.js";
+
+export interface PartyFilters {
+  kind?: PartyKind;
+  flag?: PartyFlag;
+}
+
+type Raw = Record<string, any>;
+
+function filterSql(filters: PartyFilters, alias: string): { sql: string; params: unknown[] } {
+  const parts = [`${alias}.merged_into IS NULL`];
+  const params: unknown[] = [];
+  if (filters.kind) {
+    parts.push(`${alias}.kind = ?`);
+    params.push(filters.kind);
+  }
+  if (filters.flag) {
+    parts.push(`${alias}.flags LIKE ?`);
+    params.push(`%,${filters.flag},%`);
+  }
+  return { sql: parts.join(" AND "), params };
+}
+
+/** The FTS5 query of a text: every word as a quoted prefix, all required. */
+export function ftsQuery(text: string): string | undefined {
+  const words = tokens(text).slice(0, 8);
+  return words.length === 0 ? undefined : words.map((w) => `"${w}"*`).join(" ");
+}
+
+export class PartySearch {
+  constructor(private readonly db: Database.Database) {}
+
+  /** Ids of the parties found for a text, best first. */
+  ids(q: string, limit: number, filters: PartyFilters = {}): number[] {
+    const out: number[] = [];
+    const seen = new Set<number>();
+    const add = (rows: Raw[]) => {
+      for (const r of rows) {
+        const id = r["id"] as number;
+        if (!seen.has(id) && out.length < limit) {
+          seen.add(id);
+          out.push(id);
+        }
+      }
+    };
+    const f = filterSql(filters, "p");
+    const text = q.trim();
+    if (text === "") {
+      add(this.db.prepare(`SELECT p.id FROM party p WHERE ${f.sql} ORDER BY p.name_key, p.id LIMIT ?`).all(...f.params, limit) as Raw[]);
+      return out;
+    }
+    const phone = phoneQuery(text);
+    if (phone) {
+      for (const [column, prefixes] of [["digits", phone.digits], ["nsn", phone.nsn]] as const) {
+        for (const prefix of prefixes) {
+          const [from, to] = prefixRange(prefix);
+          add(
+            this.db
+              .prepare(`SELECT DISTINCT p.id FROM party_phone x JOIN party p ON p.id = x.party_id WHERE x.${column} >= ? AND x.${column} < ? AND ${f.sql} LIMIT ?`)
+              .all(from, to, ...f.params, limit) as Raw[],
+          );
+        }
+      }
+    }
+    if (text.includes("@")) {
+      const [from, to] = prefixRange(text.toLowerCase());
+      add(this.db.prepare(`SELECT DISTINCT p.id FROM party_email x JOIN party p ON p.id = x.party_id WHERE x.email >= ? AND x.email < ? AND ${f.sql} LIMIT ?`).all(from, to, ...f.params, limit) as Raw[]);
+    }
+    const vat = vatQuery(text);
+    if (vat) {
+      const [column, prefix] = vat.full ? ["vat_key", vat.full] : ["vat_local", vat.local!];
+      const [from, to] = prefixRange(prefix);
+      add(this.db.prepare(`SELECT p.id FROM party p WHERE p.${column} >= ? AND p.${column} < ? AND ${f.sql} LIMIT ?`).all(from, to, ...f.params, limit) as Raw[]);
+    }
+    const match = ftsQuery(text);
+    if (match && out.length < limit) {
+      add(
+        this.db
+          .prepare(
+            `SELECT p.id FROM party_fts JOIN party p ON p.id = party_fts.rowid WHERE party_fts MATCH ? AND ${f.sql} ` +
+              `ORDER BY bm25(party_fts, 10.0, 4.0, 2.0, 1.0), p.name_key LIMIT ?`,
+          )
+          .all(match, ...f.params, limit) as Raw[],
+      );
+    }
+    return out;
+  }
+
+  /** Parties that look like this one, with the reasons (at most `limit`, most reasons first). */
+  duplicates(doc: PartyDocument, excludeId: number | undefined, limit = 20): Array<{ id: number; reasons: string[] }> {
+    const found = new Map<number, string[]>();
+    const reason = (id: number, why: string) => {
+      if (id === excludeId) return;
+      const list = found.get(id) ?? [];
+      if (!list.includes(why)) list.push(why);
+      found.set(id, list);
+    };
+    const live = "AND p.merged_into IS NULL";
+    if (doc.emails.length > 0) {
+      const rows = this.db
+        .prepare(`SELECT x.party_id AS id, x.email FROM party_email x JOIN party p ON p.id = x.party_id WHERE x.email IN (SELECT value FROM json_each(?)) ${live} LIMIT 200`)
+        .all(JSON.stringify(doc.emails)) as Raw[];
+      for (const r of rows) reason(r["id"], `same email ${r["email"]}`);
+    }
+    if (doc.phones.length > 0) {
+      const display = new Map(doc.phones.map((ph) => [ph.number, ph.display]));
+      const rows = this.db
+        .prepare(`SELECT x.party_id AS id, x.e164 FROM party_phone x JOIN party p ON p.id = x.party_id WHERE x.e164 IN (SELECT value FROM json_each(?)) ${live} LIMIT 200`)
+        .all(JSON.stringify([...display.keys()])) as Raw[];
+      for (const r of rows) reason(r["id"], `same phone ${display.get(r["e164"]) ?? r["e164"]}`);
+    }
+    if (doc.vatNumber) {
+      const rows = this.db.prepare(`SELECT p.id FROM party p WHERE p.vat_key = ? ${live} LIMIT 200`).all(doc.vatNumber) as Raw[];
+      for (const r of rows) reason(r["id"], `same VAT number ${doc.vatNumber}`);
+    }
+    const postcode = doc.address.postcode;
+    const folded = fold(doc.name);
+    if (postcode && folded !== "") {
+      const sorted = nameKey(doc.name);
+      const rows = this.db.prepare(`SELECT p.id, p.name, p.name_key FROM party p WHERE p.postcode = ? ${live} LIMIT 20000`).all(postcode) as Raw[];
+      for (const r of rows) {
+        if (closeNames(folded, r["name_key"]) || closeNames(sorted, nameKey(r["name"]))) reason(r["id"], `close name (${r["name"]}) at postcode ${postcode}`);
+      }
+    }
+    return [...found.entries()]
+      .map(([id, reasons]) => ({ id, reasons }))
+      .sort((a, b) => b.reasons.length - a.reasons.length || a.id - b.id)
+      .slice(0, limit);
+  }
+}
