@@ -11,6 +11,7 @@
  */
 import type Database from "better-sqlite3";
 import { DossierError, failOn, type FieldProblem } from "../errors.js";
+import { canonical } from "../journal.js";
 import { normaliseParty } from "./normalize.js";
 import { PartySearch, type PartyFilters } from "./search.js";
 import { documentOf, PartyStore, summaryOf } from "./store.js";
@@ -72,7 +73,7 @@ export class PartyBook {
     const { doc, problems } = normaliseParty(applyPatch(inputOf(row), patch));
     this.checkLinks(doc, id, problems);
     failOn(problems, "the party");
-    if (JSON.stringify(doc) === JSON.stringify(documentOf(row))) return row;
+    if (canonical(doc) === canonical(documentOf(row))) return row;
     this.store.update(id, doc, this.now(), actor);
     return this.store.load(id)!;
   }
