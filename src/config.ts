@@ -48,6 +48,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** Hosts served besides the loopback names and the listening address (PUBLIC_URL's host, ALLOWED_HOSTS, a named HOST). */
   allowedHosts: AllowedHost[];
+  /** Document uploads: DOCUMENT_MAX_FILE_MB (20) per file and DOCUMENT_MAX_FILES (10) per request. */
+  documentLimits: { maxFileBytes: number; maxFiles: number };
 }
 
 export class ConfigError extends Error {}
@@ -189,5 +191,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     limits: limits(env),
     publicUrl: url?.href.replace(/\/$/, ""),
     allowedHosts: allowedHosts(env, url, env["HOST"] || "127.0.0.1"),
+    documentLimits: {
+      maxFileBytes: integer(env, "DOCUMENT_MAX_FILE_MB", 20, 1, 1024) * 1024 * 1024,
+      maxFiles: integer(env, "DOCUMENT_MAX_FILES", 10, 1, 100),
+    },
   };
 }
