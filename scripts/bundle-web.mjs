@@ -14,6 +14,9 @@ export async function bundleWeb({ minify = true } = {}) {
     const entry = path.join(webDir, page.name, "main.ts");
     if (page.isDirectory() && existsSync(entry)) entryPoints[page.name] = entry;
   }
+  // pdf.js for the dossier's document preview: loaded on first use, with its module worker (CSP: 'self' only).
+  entryPoints["pdfjs"] = path.join(root, "node_modules", "pdfjs-dist", "build", "pdf.mjs");
+  entryPoints["pdfjs.worker"] = path.join(root, "node_modules", "pdfjs-dist", "build", "pdf.worker.mjs");
   await build({
     entryPoints, bundle: true, format: "esm", target: "es2022", minify, sourcemap: true, splitting: false,
     outdir: path.join(root, "public", "build"), logLevel: "warning",

@@ -18,7 +18,14 @@ function repositoryRoot(): string {
 
 export const BUILD_DIR = path.join(repositoryRoot(), "public", "build");
 
-export const PAGES = ["login", "inbox", "designer", "operate"] as const;
+export const PAGES = ["login", "inbox", "dossiers", "designer", "operate", "admin"] as const;
+
+/** Deeper paths served by a page's shell (the page reads location.pathname). */
+const SUB_ROUTES: Array<[string, (typeof PAGES)[number]]> = [
+  ["/dossiers/:reference", "dossiers"],
+  ["/admin/dossier-types", "admin"],
+  ["/admin/dossier-types/:typeId", "admin"],
+];
 
 function shell(page: string): string {
   return `<!doctype html>
@@ -41,8 +48,9 @@ export function pagesRouter(): Router {
     res.status(404).type("text/plain").send(`No such file: /build${req.path} (run npm run bundle)`);
   });
   router.get("/", allow("public"), (_req, res) => res.redirect("/inbox"));
-  for (const page of PAGES) {
-    router.get(`/${page}`, allow("public"), (req, res) => {
+  const routes: Array<[string, (typeof PAGES)[number]]> = [...PAGES.map((page) => [`/${page}`, page] as [string, (typeof PAGES)[number]]), ...SUB_ROUTES];
+  for (const [route, page] of routes) {
+    router.get(route, allow("public"), (req, res) => {
       // Send visitors without a session to the sign-in page here, so the page never fetches a 401 (a console error).
       if (page !== "login" && !res.locals["principal"]) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
       res.type("html").send(shell(page));

@@ -5,14 +5,17 @@
 import { api, currentSession, type Session } from "./api.js";
 import { h } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
+import { searchBox } from "./search.js";
 import "./styles.css";
 
-export type Area = "inbox" | "designer" | "operate";
+export type Area = "inbox" | "dossiers" | "designer" | "operate" | "admin";
 
 const AREAS: Array<{ area: Area; path: string; permission: string }> = [
   { area: "inbox", path: "/inbox", permission: "tasks.read" },
+  { area: "dossiers", path: "/dossiers", permission: "dossiers.read" },
   { area: "designer", path: "/designer", permission: "definitions.deploy" },
   { area: "operate", path: "/operate", permission: "instances.read" },
+  { area: "admin", path: "/admin/dossier-types", permission: "dossiers.configure" },
 ];
 
 export async function startPage(area: Area): Promise<{ session: Session; main: HTMLElement }> {
@@ -29,6 +32,7 @@ export async function startPage(area: Area): Promise<{ session: Session; main: H
   const header = h("header", { class: "topbar" },
     h("a", { class: "brand", href: "/" }, t("app.name")),
     nav,
+    session.permissions.includes("dossiers.read") ? searchBox() : null,
     h("span", { class: "user", "data-testid": "user" }, session.displayName ?? session.username),
     h("button", { class: "link", type: "button", onclick: () => { setLang(lang() === "fr" ? "en" : "fr"); location.reload(); } }, t("nav.language")),
     h("button", { class: "link", type: "button", onclick: async () => { await api("POST", "/auth/logout"); location.assign("/login"); } }, t("nav.logout")),
