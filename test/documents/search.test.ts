@@ -1,0 +1,77 @@
+import { expect } from "chai";
+import { dossierVisibility } from "../../src/dossiers/access.js";
+import { ftsQuery } from "../../src/documents/search.js";
+import { startHarness, USERS, type Harness } from "./harness.js";
+import { eml, pdf, png } from "./fixtures.js";
+
+describe("documents: text extraction and search", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+    h.dossier("CLI-1", { title: "Boulangerie Martin" });
+    h.dossier("CLI-2", { title: "Garage Dupont", sector: "sales" });
+  });
+  afterEach(() => h.close());
+
+  const text = (id: number) => (h.db.prepare(`SELECT b.text FROM blob b JOIN document_version v ON v.sha256 = b.sha256 WHERE v.document_id = ?`).get(id) as { text: string | null }).text;
+  const search = (user: string, q: string) => h.library.searchText(dossierVisibility(USERS[user]!, "d"), q, 20);
+
+  it("should extract the text of a PDF with pdftotext and find it by a word inside, prefix, accents and case ignored", async () => {
+    // given a PDF whose text speaks of "factures" with accents
+    const res = await h.upload("CLI-1", [["releve.pdf", pdf(["Relevé des factures impayées", "Échéance dépassée au 30 novembre"])]], { documentType: "facture" });
+    const [doc] = res.body.items;
+    expect(text(doc.id)).to.contain("Relevé des factures impayées");
+    // when searched by "facture" (singular), "IMPAYEE" (no accent, capitals), "echeance"
+    for (const q of ["facture", "IMPAYEE", "echeance depassee", "relevé"]) {
+      const hits = search("agent", q);
+      // then it is found, with the dossier it shows in and a snippet
+      expect(hits.map((d) => d.id), q).to.deep.equal([doc.id]);
+      expect(hits[0]).to.include({ filename: "releve.pdf", documentType: "facture" });
+      expect(hits[0]!.dossiers).to.deep.equal([{ reference: "CLI-1", title: "Boulangerie Martin" }]);
+    }
+    expect(search("agent", "facture")[0]!.snippet).to.contain("<mark>factures</mark>");
+    expect(search("agent", "fournisseur")).to.deep.equal([]);
+  });
+
+  it("should index text files and e-mails as they are, and images without text", async () => {
+    const res = await h.upload("CLI-1", [["note.txt", Buffer.from("Client très satisfait <b>du devis</b>", "utf8")], ["mail.eml", eml()], ["photo.png", png()]]);
+    const [note, mail, photo] = res.body.items;
+    expect(note.hasText).to.equal(true);
+    expect(photo.hasText).to.equal(false);
+    expect(text(photo.id)).to.equal(null);
+    expect(search("agent", "tres satisf").map((d) => d.id)).to.deep.equal([note.id]);
+    expect(search("agent", "tres")[0]!.snippet).to.equal("Client <mark>très</mark> satisfait &lt;b&gt;du devis&lt;/b&gt;");
+    expect(search("agent", "attestation assurance").map((d) => d.id)).to.deep.equal([mail.id]);
+  });
+
+  it("should find only documents shown in a dossier the user sees (the predicate is in the query)", async () => {
+    const ours = await h.upload("CLI-1", [["a.pdf", pdf(["contrat de maintenance"])]]);
+    const theirs = await h.upload("CLI-2", [["b.pdf", pdf(["contrat de leasing"])]], { as: "sales" });
+    expect(search("agent", "contrat").map((d) => d.id)).to.deep.equal([ours.body.items[0].id]);
+    expect(search("sales", "contrat").map((d) => d.id)).to.deep.equal([theirs.body.items[0].id]);
+    expect(search("auditor", "contrat")).to.have.length(2);
+  });
+
+  it("should treat what the user types as words, never as FTS syntax", async () => {
+    await h.upload("CLI-1", [["a.txt", Buffer.from("NEAR OR AND", "utf8")]]);
+    expect(ftsQuery(`"x" OR y* -z NEAR(a)`)).to.equal(`"x"* "OR"* "y"* "z"* "NEAR"* "a"*`);
+    expect(ftsQuery("  ,;  ")).to.equal(null);
+    expect(search("agent", `") OR ("`)).to.have.length(1);
+    expect(search("agent", "")).to.deep.equal([]);
+  });
+
+  it("should not run pdftotext again for bytes already stored", async () => {
+    const bytes = pdf(["Attestation URSSAF"]);
+    await h.upload("CLI-1", [["a.pdf", bytes]]);
+    h.db.prepare(`UPDATE blob SET text = 'texte déjà extrait'`).run();
+    const again = await h.upload("CLI-1", [["b.pdf", bytes]]);
+    expect(search("agent", "deja extrait").map((d) => d.id)).to.deep.equal([again.body.items[0].id]);
+  });
+
+  it("should keep a damaged PDF without text rather than refuse it", async () => {
+    const broken = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ngarbage", "latin1");
+    const res = await h.upload("CLI-1", [["scan.pdf", broken]]);
+    expect(res.status).to.equal(201);
+    expect(res.body.items[0].hasText).to.equal(false);
+  });
+});
