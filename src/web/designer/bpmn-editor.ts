@@ -15,6 +15,7 @@ import { lang, t } from "../shared/i18n.js";
 import type { Problem, Severity } from "./problems.js";
 import { EXECUTION_PLATFORM, EXECUTION_PLATFORM_VERSION } from "./resources.js";
 import { elementTemplates } from "./templates.js";
+import { lintFr, translateModule } from "./modeler-i18n.js";
 
 interface LintReport {
   id: string;
@@ -36,6 +37,7 @@ export interface BpmnEditorOptions {
 }
 
 const LINT_DELAY_MS = 300;
+const FIT_MARGIN = 24;
 const DEPLOY_MARKER = "dossier-deploy-error";
 
 // Services of the modeler, typed loosely: bpmn-js types `get()` by name only for its core services.
@@ -53,7 +55,7 @@ export class BpmnEditor {
     this.modeler = new Modeler({
       container: options.canvas,
       propertiesPanel: { parent: options.properties },
-      additionalModules: [lintingModule],
+      additionalModules: [lintingModule, translateModule(lang())],
       // modeler:executionPlatform(Version) tell the linter which Camunda version's rules apply.
       moddleExtensions: { modeler: modelerModdle },
       linting: { active: true },
@@ -73,6 +75,12 @@ export class BpmnEditor {
       const remaining = this.engineProblems.filter((p) => !p.elementId || !changed.has(p.elementId));
       if (remaining.length !== this.engineProblems.length) this.setEngineProblems(remaining);
     });
+    // @camunda/linting's messages under the properties panel entries are English sentences.
+    if (lang() === "fr") {
+      this.modeler.on("propertiesPanel.setErrors", 2000, (event: { errors: Record<string, string> }) => {
+        for (const [entry, message] of Object.entries(event.errors)) event.errors[entry] = lintFr(message);
+      });
+    }
     this.modeler.on("elementTemplates.errors", (event: { errors: Error[] }) => {
       for (const error of event.errors) console.warn(`Element template rejected: ${error.message}`);
     });
@@ -91,13 +99,37 @@ export class BpmnEditor {
       const { warnings } = await this.modeler.importXML(xml);
       for (const w of warnings as Array<{ message?: string }>) console.warn(`BPMN import: ${w.message ?? String(w)}`);
       this.ensureExecutionPlatform();
-      this.get("canvas").zoom("fit-viewport", "auto");
+      this.fit();
       this.get("commandStack").clear();
     } finally {
       this.importing = false;
     }
     await this.lint();
     return this.export();
+  }
+
+  /**
+   * Fits the whole model into the part of the canvas the palette leaves free, centred, never above 100 %.
+   * (`zoom("fit-viewport")` counts the area under the palette, so a model opened partly hidden by it.)
+   */
+  fit(): void {
+    const canvas = this.get("canvas");
+    const container = canvas.getContainer() as HTMLElement;
+    const box = container.getBoundingClientRect();
+    const palette = container.querySelector(".djs-palette")?.getBoundingClientRect();
+    const left = (palette && palette.width > 0 ? palette.right - box.left : 0) + FIT_MARGIN;
+    const width = box.width - left - FIT_MARGIN;
+    const height = box.height - 2 * FIT_MARGIN;
+    canvas.zoom("fit-viewport", "auto");
+    const inner = canvas.viewbox().inner as { x: number; y: number; width: number; height: number };
+    if (width <= 0 || height <= 0 || !(inner.width > 0 && inner.height > 0)) return;
+    const scale = Math.min(width / inner.width, height / inner.height, 1);
+    canvas.viewbox({
+      x: inner.x - (left + (width - inner.width * scale) / 2) / scale,
+      y: inner.y - (FIT_MARGIN + (height - inner.height * scale) / 2) / scale,
+      width: box.width / scale,
+      height: box.height / scale,
+    });
   }
 
   async export(): Promise<string> {
@@ -111,6 +143,7 @@ export class BpmnEditor {
     clearTimeout(this.timer);
     const definitions = (this.modeler as unknown as { getDefinitions(): unknown }).getDefinitions();
     const reports = (await this.linter.lint(definitions)) as LintReport[];
+    if (lang() === "fr") for (const report of reports) report.message = lintFr(report.message);
     this.get("linting").setErrors(reports);
     this.lintProblems = reports.filter((r) => r.category !== "rule-error").map((r) => ({
       source: "lint" as const, severity: toSeverity(r.category), message: r.message, elementId: r.id, elementLabel: this.label(r.id), rule: r.rule, report: r,

@@ -13,3 +13,7 @@ declare module "modeler-moddle/resources/modeler.json" {
   const descriptor: Record<string, unknown>;
   export default descriptor;
 }
+declare module "bpmn-js-i18n/translations/fr.js" {
+  const translations: Record<string, string>;
+  export default translations;
+}
