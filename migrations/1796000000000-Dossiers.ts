@@ -36,6 +36,8 @@ export class Dossiers1796000000000 implements MigrationInterface {
     await q.query(`CREATE TABLE "dossier_view" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "owner" varchar(256), "name" varchar(256) NOT NULL, "type_id" varchar(64), "definition" text NOT NULL, "created_at" bigint NOT NULL)`);
     await q.query(`CREATE INDEX "ix_dossier_view_owner" ON "dossier_view" ("owner")`);
     await q.query(`CREATE TABLE "dossier_meta" ("name" varchar(64) PRIMARY KEY NOT NULL, "value" text NOT NULL)`);
+    // Process history written before dossiers existed concerns none: the journal projection starts after it.
+    await q.query(`INSERT INTO "dossier_meta" ("name", "value") SELECT 'journal.history_position', CAST(COALESCE(MAX("position"), 0) AS TEXT) FROM "history"`);
     // Full-text index of dossiers (reference, title, field values, party names): accents and case folded.
     await q.query(`CREATE VIRTUAL TABLE "dossier_fts" USING fts5("reference", "title", "body", tokenize = 'unicode61 remove_diacritics 2')`);
   }

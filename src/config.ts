@@ -29,6 +29,13 @@ export interface Config {
    * groups on first start. Only ever for a try-out: never when ADMIN_PASSWORD is set (bootstrap.ts).
    */
   demoAccounts: boolean;
+  /**
+   * DEMO_DATA: on first start with the demo accounts, open a handful of demo dossiers (parties,
+   * documents, journal) so the inbox, the lists and the 360° view are not empty. `false` skips them.
+   */
+  demoData: boolean;
+  /** Dossier types (JSON) installed at start when no type of that id exists yet (DOSSIER_TYPES_DIR). */
+  dossierTypesDir: string;
   /** express `trust proxy`: false, a number of proxy hops, or the proxies' addresses/subnets. */
   trustProxy: boolean | number | string[];
   /** Lifetime of API tokens whose creator names none, days. */
@@ -175,11 +182,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databasePath: path.join(dataDir, "dossier.sqlite"),
     synchronous: oneOf(env, "SQLITE_SYNCHRONOUS", "FULL", ["OFF", "NORMAL", "FULL", "EXTRA"] as const),
     processesDir: path.resolve(cwd, env["PROCESSES_DIR"] || "processes"),
+    dossierTypesDir: path.resolve(cwd, env["DOSSIER_TYPES_DIR"] || path.join(env["PROCESSES_DIR"] || "processes", "dossier-types")),
     schedulerInterval: integer(env, "SCHEDULER_INTERVAL_MS", 1000, 10, 3_600_000),
     adminUsername: env["ADMIN_USERNAME"] || "demo",
     adminPassword: adminPassword ?? DEFAULT_ADMIN_PASSWORD,
     adminPasswordIsDefault: adminPassword === undefined,
     demoAccounts: flag(env, "DEMO_ACCOUNTS", true),
+    demoData: flag(env, "DEMO_DATA", true),
     trustProxy: trustProxy(env),
     tokenExpiryDays: integer(env, "TOKEN_EXPIRY_DAYS", 90, 1, 3650),
     sessionIdleMs: integer(env, "SESSION_IDLE_MINUTES", 30, 1, 7 * 24 * 60) * 60_000,

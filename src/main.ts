@@ -12,6 +12,10 @@ import { Engine } from "./engine/engine.js";
 import { bootstrapIdentity, defaultCredentials } from "./identity/bootstrap.js";
 import { Identity } from "./identity/identity.js";
 import { openDatabase } from "./persistence/data-source.js";
+import { startDossierUpdateWorker } from "./connectors/dossier-update.js";
+import { seedDemoDossiers } from "./dossiers/demo.js";
+import { Domain } from "./dossiers/domain.js";
+import { installTypes } from "./dossiers/install.js";
 
 /** Deploys every .bpmn and .form file of a folder as one deployment (unchanged files are no-ops). */
 export async function deployFolder(engine: Engine, dir: string) {
@@ -42,8 +46,15 @@ export async function startServer(config: Config, log: (message: string) => void
   if (deployment) {
     for (const p of deployment.processes) log(`process ${p.bpmnProcessId} v${p.version}${p.duplicate ? " (unchanged)" : " deployed"} from ${p.resourceName}`);
   }
+  const firstStart = identity.store.countUsers() === 0;
   for (const line of await bootstrapIdentity(identity, config)) log(line);
-  const app = createApp({ engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy, searchLimits: config.searchLimits, allowedHosts: config.allowedHosts });
+  const domain = await new Domain({ db, engine, dataDir: config.dataDir, uploadLimits: config.documentLimits }).start();
+  await installTypes(domain, config.dossierTypesDir, log);
+  const dossierWorker = startDossierUpdateWorker(engine, domain);
+  if (firstStart && config.demoData && config.demoAccounts && config.adminPasswordIsDefault) {
+    for (const line of await seedDemoDossiers(domain, identity)) log(line);
+  }
+  const app = createApp({ domain, engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy, searchLimits: config.searchLimits, allowedHosts: config.allowedHosts });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -67,10 +78,12 @@ export async function startServer(config: Config, log: (message: string) => void
     await closed;
     clearInterval(reaper);
     clearTimeout(deadline);
+    await dossierWorker.close();
+    await domain.stop();
     await engine.stop();
     await dataSource.destroy();
   };
-  return { engine, identity, server, port, stop };
+  return { engine, identity, domain, server, port, stop };
 }
 
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;

@@ -16,6 +16,8 @@ import { ApiError } from "./errors.js";
 import { sameOriginOnly } from "./http/same-origin.js";
 import { allowedHostsOnly, type AllowedHost } from "./http/allowed-hosts.js";
 import { legacyRouter } from "./legacy.js";
+import { domainRouter } from "./domain/router.js";
+import type { Domain } from "../dossiers/domain.js";
 import { uiRouter } from "./ui/router.js";
 import { problemHandler } from "./problem.js";
 import { Sql } from "./v2/read/sql.js";
@@ -45,11 +47,13 @@ export interface AppDeps {
    * any other Host answers 421 before sign-in (http/allowed-hosts.ts, DNS rebinding).
    */
   allowedHosts?: AllowedHost[];
+  /** The customer-file domain, served under /api (dossiers, parties, documents, search). */
+  domain?: Domain;
 }
 
 export const APP_VERSION = "8.9.0-dossier";
 
-export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false, searchLimits = DEFAULT_SEARCH_LIMITS, allowedHosts = [] }: AppDeps): Express {
+export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false, searchLimits = DEFAULT_SEARCH_LIMITS, allowedHosts = [], domain }: AppDeps): Express {
   const app = express();
   const lifecycle = new EventEmitter();
   lifecycle.setMaxListeners(0);
@@ -67,7 +71,8 @@ export function createApp({ engine, identity, log = console.error, secureCookies
   app.use(authRouter(identity, authOptions));
   app.use("/v2", createV2Router({ engine, identity, sql: new Sql(engine.store.db), lifecycle, version, defaultLongPollMs: longPollMs, searchLimits }));
   app.use(legacyRouter(engine));
-  app.use(uiRouter({ engine, identity }));
+  if (domain) app.use("/api", domainRouter({ domain }));
+  app.use(uiRouter({ engine, identity, ...(domain ? { domain } : {}) }));
   app.use((req, _res, next) => next(new ApiError("NOT_FOUND", `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler(log));
   return app;

@@ -39,6 +39,8 @@ export interface EngineTransaction {
   readonly now: number;
   createInstance(request: CreateInstanceRequest): CreatedInstance;
   publishMessage(request: PublishMessageRequest): PublishedMessage;
+  /** Opens on-demand activities of a running ad-hoc sub-process (a case's actions). */
+  activateAdHocElements(adHocSubProcessInstanceKey: number, request: AdHocActivation): void;
   /** Completes a job in the same transaction as the domain work it did (exactly-once workers). */
   completeJob(jobKey: number, variables?: Record<string, unknown>): void;
   /** Runs after the transaction committed (never inside it). */
@@ -172,6 +174,7 @@ export class Engine {
           return { messageKey, correlations: correlations.map(({ processInstanceKey, elementId }) => ({ processInstanceKey, elementId })) };
         },
         completeJob: (jobKey, variables) => completeJob(rt, jobKey, variables),
+        activateAdHocElements: (key, request) => activateAdHocElements(rt, key, request),
         afterCommit: (fn) => void after.push(fn),
       };
       return work(tx);

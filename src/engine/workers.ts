@@ -22,6 +22,11 @@ export interface JobWorkerOptions {
   /** Back-off applied when the handler throws, ms. */
   retryBackOff?: number;
   fetchVariable?: string[];
+  /**
+   * false: the handler completes the job itself, in the same transaction as its own writes
+   * (Engine.transaction → tx.completeJob), so a retried job never applies its effect twice.
+   */
+  autoComplete?: boolean;
 }
 
 /** Thrown by a handler to raise a BPMN error with a code instead of failing the job. */
@@ -102,7 +107,7 @@ export class JobWorker {
     const task = (async () => {
       try {
         const result = await this.options.handler(job);
-        await this.engine.completeJob(job.jobKey, result ?? {});
+        if (this.options.autoComplete !== false) await this.engine.completeJob(job.jobKey, result ?? {});
       } catch (error) {
         await this.report(job, error).catch(() => undefined);
       } finally {

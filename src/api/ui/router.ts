@@ -5,6 +5,7 @@
 import { Router } from "express";
 import type { Engine } from "../../engine/engine.js";
 import type { Identity } from "../../identity/identity.js";
+import type { Domain } from "../../dossiers/domain.js";
 import { inboxRouter } from "./inbox.js";
 import { designerRouter } from "./designer.js";
 import { operateUiRouter } from "./operate.js";
@@ -13,6 +14,8 @@ import { pagesRouter } from "./pages.js";
 export interface UiDeps {
   engine: Engine;
   identity: Identity;
+  /** When served: the inbox shows each task's dossier. */
+  domain?: Domain;
 }
 
 /** Area routers, each mounted at /api/ui/<area> (designer, inbox, operate). */

@@ -16,6 +16,9 @@ export interface PartyFilters {
 
 type Raw = Record<string, any>;
 
+/** At most this many word matches are ranked by relevance; beyond, the first ones are taken. */
+const RANKED_MAX = 2000;
+
 function filterSql(filters: PartyFilters, alias: string): { sql: string; params: unknown[] } {
   const parts = [`${alias}.merged_into IS NULL`];
   const params: unknown[] = [];
@@ -72,8 +75,10 @@ export class PartySearch {
       }
     }
     if (text.includes("@")) {
+      // An e-mail being typed: its prefix is the one key that matters.
       const [from, to] = prefixRange(text.toLowerCase());
       add(this.db.prepare(`SELECT DISTINCT p.id FROM party_email x JOIN party p ON p.id = x.party_id WHERE x.email >= ? AND x.email < ? AND ${f.sql} LIMIT ?`).all(from, to, ...f.params, limit) as Raw[]);
+      return out;
     }
     const vat = vatQuery(text);
     if (vat) {
@@ -81,15 +86,25 @@ export class PartySearch {
       const [from, to] = prefixRange(prefix);
       add(this.db.prepare(`SELECT p.id FROM party p WHERE p.${column} >= ? AND p.${column} < ? AND ${f.sql} LIMIT ?`).all(from, to, ...f.params, limit) as Raw[]);
     }
+    const folded = fold(text);
+    if (folded !== "" && out.length < limit) {
+      // Names starting with the text, alphabetically (an index range: cheap even for one letter).
+      const [from, to] = prefixRange(folded);
+      add(this.db.prepare(`SELECT p.id FROM party p WHERE p.name_key >= ? AND p.name_key < ? AND ${f.sql} ORDER BY p.name_key LIMIT ?`).all(from, to, ...f.params, limit) as Raw[]);
+    }
     const match = ftsQuery(text);
     if (match && out.length < limit) {
+      // Words anywhere (name, e-mails, address, tags). Ranking sorts every match, so it is used
+      // only when the words are selective; a broad prefix (one or two letters) takes the first ones.
+      const probe = this.db.prepare(`SELECT rowid FROM party_fts WHERE party_fts MATCH ? LIMIT ${RANKED_MAX + 1}`).all(match);
+      const ranked = probe.length <= RANKED_MAX;
       add(
         this.db
           .prepare(
             `SELECT p.id FROM party_fts JOIN party p ON p.id = party_fts.rowid WHERE party_fts MATCH ? AND ${f.sql} ` +
-              `ORDER BY bm25(party_fts, 10.0, 4.0, 2.0, 1.0), p.name_key LIMIT ?`,
+              (ranked ? `ORDER BY bm25(party_fts, 10.0, 4.0, 2.0, 1.0), p.name_key ` : "") + `LIMIT ?`,
           )
-          .all(match, ...f.params, limit) as Raw[],
+          .all(match, ...f.params, limit + out.length) as Raw[],
       );
     }
     return out;
@@ -106,17 +121,12 @@ export class PartySearch {
     };
     const live = "AND p.merged_into IS NULL";
     if (doc.emails.length > 0) {
-      const rows = this.db
-        .prepare(`SELECT x.party_id AS id, x.email FROM party_email x JOIN party p ON p.id = x.party_id WHERE x.email IN (SELECT value FROM json_each(?)) ${live} LIMIT 200`)
-        .all(JSON.stringify(doc.emails)) as Raw[];
-      for (const r of rows) reason(r["id"], `same email ${r["email"]}`);
+      const byEmail = this.db.prepare(`SELECT x.party_id AS id FROM party_email x JOIN party p ON p.id = x.party_id WHERE x.email = ? ${live} LIMIT 50`);
+      for (const email of doc.emails) for (const r of byEmail.all(email) as Raw[]) reason(r["id"], `same email ${email}`);
     }
     if (doc.phones.length > 0) {
-      const display = new Map(doc.phones.map((ph) => [ph.number, ph.display]));
-      const rows = this.db
-        .prepare(`SELECT x.party_id AS id, x.e164 FROM party_phone x JOIN party p ON p.id = x.party_id WHERE x.e164 IN (SELECT value FROM json_each(?)) ${live} LIMIT 200`)
-        .all(JSON.stringify([...display.keys()])) as Raw[];
-      for (const r of rows) reason(r["id"], `same phone ${display.get(r["e164"]) ?? r["e164"]}`);
+      const byPhone = this.db.prepare(`SELECT x.party_id AS id FROM party_phone x JOIN party p ON p.id = x.party_id WHERE x.digits = ? ${live} LIMIT 50`);
+      for (const ph of doc.phones) for (const r of byPhone.all(ph.number.slice(1)) as Raw[]) reason(r["id"], `same phone ${ph.display}`);
     }
     if (doc.vatNumber) {
       const rows = this.db.prepare(`SELECT p.id FROM party p WHERE p.vat_key = ? ${live} LIMIT 200`).all(doc.vatNumber) as Raw[];

@@ -1,0 +1,48 @@
+/**
+ * The customer-file API under /api: dossier types, dossiers, parties, documents, saved views,
+ * exports and the global search, plus `GET /api/openapi.json` describing every operation with the
+ * permission it needs (read back from the mounted routes, so the document is what is served).
+ */
+import { Router } from "express";
+import { allow } from "../auth/guard.js";
+import { routesOf } from "../route-table.js";
+import type { Domain } from "../../dossiers/domain.js";
+import { documentsRouter } from "./documents.js";
+import { dossiersRouter } from "./dossiers.js";
+import { exportsRouter } from "./exports.js";
+import { partiesRouter } from "./parties.js";
+import { viewsRouter } from "./views.js";
+
+export interface DomainApiDeps {
+  domain: Domain;
+  uploadLimits?: { maxFileBytes?: number; maxFiles?: number };
+}
+
+/** The routers of /api in mounting order (the export route before `/dossiers/:reference`). */
+export function domainRouters({ domain, uploadLimits }: DomainApiDeps): Router[] {
+  return [
+    exportsRouter(domain),
+    dossiersRouter(domain),
+    viewsRouter(domain),
+    partiesRouter({ engine: domain.engine, parties: domain.parties }),
+    documentsRouter({ db: domain.db, engine: domain.engine, documents: domain.documents, uploadLimits: { ...domain.documents.limits, ...(uploadLimits ?? {}) } }),
+  ];
+}
+
+export function domainRouter(deps: DomainApiDeps): Router {
+  const router = Router();
+  const routers = domainRouters(deps);
+  router.get("/openapi.json", allow("public"), (_req, res) => {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const r of routers.flatMap(routesOf)) {
+      (paths[`/api${r.path}`] ??= {})[r.method.toLowerCase()] = {
+        operationId: `${r.method.toLowerCase()}${r.path.replace(/\{(\w+)\}/g, "By_$1").replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ?? "").toUpperCase())}`,
+        "x-dossier-permission": r.permission,
+        responses: { default: { description: "See docs/api-dossiers.md; errors are application/problem+json" } },
+      };
+    }
+    res.json({ openapi: "3.1.0", info: { title: "Dossier — customer files", version: "1.0.0", description: "The customer-file API (docs/api-dossiers.md)" }, paths });
+  });
+  for (const r of routers) router.use(r);
+  return router;
+}

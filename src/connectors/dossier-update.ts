@@ -1,0 +1,79 @@
+/**
+ * The built-in `dossier.update` job worker: how a process writes back to its dossier. Inputs
+ * (zeebe:input, see the element template): `dossierRef` (default: the process's own), `set` (a
+ * context of field values), `state` (a state to move to, along the type's transitions), `note`
+ * (+ `notePublic`), `tags`, `child` ({type, title, data}: a child dossier, e.g. the contract of a
+ * customer file; its reference is returned as `childReference`). Everything — the dossier's
+ * changes, its journal entries and the job's completion — is ONE transaction: a job retried after a
+ * crash never applies its change twice. A wrong input is a BPMN error `DOSSIER_UPDATE_REJECTED`
+ * (catchable in the model) carrying the reason; no retries are spent on it.
+ */
+import type { ActivatedJob } from "../engine/commands/jobs.js";
+import type { Engine } from "../engine/engine.js";
+import { JobError, type JobWorker } from "../engine/workers.js";
+import type { Domain } from "../dossiers/domain.js";
+import { DossierError } from "../dossiers/errors.js";
+
+export const DOSSIER_UPDATE_JOB = "dossier.update";
+const ACTOR = "process";
+
+function asObject(v: unknown, name: string): Record<string, unknown> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "object" || Array.isArray(v)) throw new DossierError("INVALID_ARGUMENT", `Expected '${name}' to be a context (object), but found ${JSON.stringify(v)?.slice(0, 80)}`);
+  return v as Record<string, unknown>;
+}
+
+export function handleDossierUpdate(domain: Domain, job: ActivatedJob): Promise<void> {
+  const v = job.variables;
+  const reference = typeof v["dossierRef"] === "string" ? v["dossierRef"] : undefined;
+  if (!reference) throw new DossierError("INVALID_ARGUMENT", "Expected 'dossierRef' (the dossier's reference) among the job's variables, but found none: start the process from a dossier or map the input");
+  const dossier = domain.service.byReference(reference);
+  const type = domain.service.typeOf(dossier);
+  const set = asObject(v["set"], "set");
+  const child = asObject(v["child"], "child");
+  const state = v["state"];
+  const note = v["note"];
+  const tags = v["tags"];
+  if (state !== undefined && state !== null && typeof state !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'state' to be a state id, but found ${JSON.stringify(state)}`);
+  if (note !== undefined && note !== null && typeof note !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'note' to be text, but found ${JSON.stringify(note)?.slice(0, 80)}`);
+  const preparedChild = child
+    ? domain.service.prepareCreate(null, { type: String(child["type"] ?? ""), title: String(child["title"] ?? ""), data: asObject(child["data"], "child.data") ?? {}, parent: dossier.reference, sector: dossier.sector, owner: dossier.owner, parties: [] })
+    : undefined;
+  return domain.engine.transaction((tx) => {
+    const out: Record<string, unknown> = {};
+    if (set || tags !== undefined) {
+      const { dossier: saved } = domain.service.mutateIn(tx, dossier.id, undefined, domain.service.updateChange(type, { ...(set ? { data: set } : {}), ...(Array.isArray(tags) ? { tags: tags as string[] } : {}) }, ACTOR));
+      out["dossierVersion"] = saved.version;
+    }
+    if (typeof state === "string" && state !== domain.service.byReference(reference).state) {
+      const { dossier: saved } = domain.service.mutateIn(tx, dossier.id, undefined, domain.service.stateChange(null, type, state, undefined, ACTOR));
+      out["dossierVersion"] = saved.version;
+      out["dossierState"] = saved.state;
+    }
+    if (typeof note === "string" && note.trim()) {
+      domain.journal.append({ dossierId: dossier.id, at: tx.now, actor: ACTOR, action: "note.added", summary: note.slice(0, 1000), after: { text: note, public: v["notePublic"] === true, elementId: job.elementId }, private: v["notePublic"] !== true });
+    }
+    if (preparedChild) {
+      const created = domain.service.createIn(tx, null, preparedChild);
+      out["childReference"] = created.dossier.reference;
+    }
+    tx.completeJob(job.jobKey, out);
+  });
+}
+
+/** Starts the worker on the engine; wrong inputs become a catchable BPMN error. */
+export function startDossierUpdateWorker(engine: Engine, domain: Domain): JobWorker {
+  return engine.createWorker({
+    type: DOSSIER_UPDATE_JOB,
+    name: "dossier-update",
+    autoComplete: false,
+    handler: async (job) => {
+      try {
+        await handleDossierUpdate(domain, job);
+      } catch (error) {
+        if (error instanceof DossierError) throw new JobError("DOSSIER_UPDATE_REJECTED", error.message, { dossierUpdateError: error.message, problems: error.problems });
+        throw error;
+      }
+    },
+  });
+}

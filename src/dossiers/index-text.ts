@@ -1,0 +1,41 @@
+/**
+ * The full-text row of a dossier (dossier_fts, rowid = dossier id): reference, title and a body of
+ * field values, party names and tags. Rewritten in the transaction of every change, so search
+ * never shows a state that did not commit. FTS5 with `remove_diacritics`: accents and case ignored;
+ * queries use prefix matching (search.ts), so "facture" finds "factures".
+ */
+import type Database from "better-sqlite3";
+import { displayValue } from "./fields.js";
+import type { DossierRow } from "./rows.js";
+import type { TypeDefinition } from "./type-definition.js";
+
+export class DossierIndex {
+  private readonly remove: Database.Statement;
+  private readonly insert: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.remove = db.prepare(`DELETE FROM dossier_fts WHERE rowid = ?`);
+    this.insert = db.prepare(`INSERT INTO dossier_fts (rowid, reference, title, body) VALUES (?, ?, ?, ?)`);
+  }
+
+  /** Rewrites the dossier's row; must run inside the transaction that changed it. */
+  write(dossier: DossierRow, type: TypeDefinition | undefined, partyNames: string[]): void {
+    const fields = new Map((type?.fields ?? []).map((f) => [f.id, f]));
+    const values = Object.entries(dossier.data)
+      .filter(([id]) => fields.get(id)?.type !== "party" && fields.get(id)?.type !== "document")
+      .map(([id, v]) => displayValue(fields.get(id), v));
+    this.remove.run(dossier.id);
+    this.insert.run(dossier.id, dossier.reference, dossier.title, [...partyNames, ...values, ...dossier.tags].join(" \n"));
+  }
+}
+
+/** A user's words → an FTS5 query: each word a quoted prefix term, all of them required. */
+export function ftsQuery(q: string): string | null {
+  const words = q
+    .normalize("NFKC")
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replace(/"/g, "")}"*`).join(" ");
+}

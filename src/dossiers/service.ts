@@ -1,0 +1,397 @@
+/**
+ * Dossier commands: open (with its opening process, atomically), edit fields (optimistic version),
+ * change state (allowed transitions, required fields), parties, notes and calls. Every command is
+ * one `engine.transaction`: it re-reads the dossier inside the write lane, checks, writes the row,
+ * its full-text row, its reminders and its journal entries, and dispatches dossier events whose
+ * reactions (processes started, messages published) commit with it or not at all.
+ */
+import type Database from "better-sqlite3";
+import type { Engine, EngineTransaction } from "../engine/engine.js";
+import type { Principal } from "../identity/identity.js";
+import type { Catalogue } from "./catalogue.js";
+import type { Deadlines } from "./deadlines.js";
+import { DossierError, failOn, type FieldProblem } from "./errors.js";
+import type { DossierEvents } from "./events.js";
+import { checkData, missingFor } from "./fields.js";
+import type { DossierIndex } from "./index-text.js";
+import type { Journal } from "./journal.js";
+import type { PartyDirectory } from "./party-directory.js";
+import { ReferenceSequence } from "./references.js";
+import { dossierById, notFoundDossier, toDossier, visibleDossier, type DossierRow } from "./rows.js";
+import { label, type StoredType } from "./type-definition.js";
+import type { TypeRegistry } from "./types.js";
+
+export interface DossierServiceDeps {
+  db: Database.Database;
+  engine: Engine;
+  types: TypeRegistry;
+  journal: Journal;
+  events: DossierEvents;
+  parties: PartyDirectory;
+  index: DossierIndex;
+  deadlines: Deadlines;
+  catalogue: Catalogue;
+}
+
+export interface PartyLink {
+  role: string;
+  partyId?: number;
+  party?: Record<string, unknown>;
+}
+
+export interface CreateDossierInput {
+  type: string;
+  title: string;
+  data?: Record<string, unknown>;
+  parties?: PartyLink[];
+  sector?: string | null;
+  owner?: string | null;
+  parent?: string | null;
+  tags?: string[];
+  /** Do not start the type's opening process (imports, demo data already running). */
+  skipOpening?: boolean;
+}
+
+export interface DossierPatch {
+  title?: string;
+  data?: Record<string, unknown>;
+  tags?: string[];
+  owner?: string | null;
+  sector?: string | null;
+}
+
+const actorOf = (p: Principal | null) => p?.username ?? null;
+
+function checkTags(tags: unknown, problems: FieldProblem[]): string[] | undefined {
+  if (tags === undefined) return undefined;
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string" || t.trim() === "" || t.length > 64) || tags.length > 50) {
+    problems.push({ field: "tags", message: `expected at most 50 tags of 1 to 64 characters, but found ${JSON.stringify(tags).slice(0, 80)}` });
+    return undefined;
+  }
+  return [...new Set(tags.map((t: string) => t.trim()))];
+}
+
+function checkTitle(title: unknown, problems: FieldProblem[], required: boolean): string | undefined {
+  if (title === undefined && !required) return undefined;
+  if (typeof title !== "string" || title.trim() === "" || title.length > 512) {
+    problems.push({ field: "title", message: `expected a title of 1 to 512 characters, but found ${JSON.stringify(title)?.slice(0, 80)}` });
+    return undefined;
+  }
+  return title.trim();
+}
+
+export class DossierService {
+  private readonly sequence: ReferenceSequence;
+  private readonly insertDossier: Database.Statement;
+  private readonly insertParty: Database.Statement;
+  private readonly partyIds: Database.Statement;
+
+  constructor(private readonly deps: DossierServiceDeps) {
+    const { db } = deps;
+    this.sequence = new ReferenceSequence(db);
+    this.insertDossier = db.prepare(
+      `INSERT INTO dossier (reference, type_id, type_version, title, state, owner, sector, parent_id, data, tags, version, created_at, created_by, updated_at, closed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, NULL)`,
+    );
+    this.insertParty = db.prepare(`INSERT OR IGNORE INTO dossier_party (dossier_id, role, party_id, added_at) VALUES (?, ?, ?, ?)`);
+    this.partyIds = db.prepare(`SELECT role, party_id FROM dossier_party WHERE dossier_id = ? ORDER BY added_at, role`);
+  }
+
+  // ── reads used by commands ──────────────────────────────────────────────────────────────────
+
+  partiesOf(dossierId: number): Array<{ role: string; partyId: number }> {
+    return (this.partyIds.all(dossierId) as Array<{ role: string; party_id: number }>).map((r) => ({ role: r.role, partyId: r.party_id }));
+  }
+
+  partyNames(dossierId: number): string[] {
+    const ids = this.partiesOf(dossierId).map((p) => p.partyId);
+    const rows = this.deps.parties.getMany(ids);
+    return ids.map((id) => (rows.get(id) ? this.deps.parties.summary(rows.get(id)).name : "")).filter(Boolean);
+  }
+
+  typeOf(dossier: DossierRow): StoredType {
+    return this.deps.types.require(dossier.typeId);
+  }
+
+  /** Writes the derived rows of a changed dossier (full text, reminders) inside its transaction. */
+  reindex(dossier: DossierRow, now: number): void {
+    const type = this.deps.types.get(dossier.typeId);
+    this.deps.index.write(dossier, type, this.partyNames(dossier.id));
+    if (type) this.deps.deadlines.plan(dossier, type, now);
+  }
+
+  // ── open a dossier ──────────────────────────────────────────────────────────────────────────
+
+  create(principal: Principal | null, input: CreateDossierInput): Promise<{ dossier: DossierRow; processInstanceKey: number | null }> {
+    const prepared = this.prepareCreate(principal, input);
+    return this.deps.engine.transaction((tx) => this.createIn(tx, principal, prepared));
+  }
+
+  /** Checks a new dossier completely before the transaction (one 400 listing every problem). */
+  prepareCreate(principal: Principal | null, input: CreateDossierInput) {
+    const problems: FieldProblem[] = [];
+    const type = this.deps.types.get(typeof input.type === "string" ? input.type : "");
+    if (!type) {
+      const known = this.deps.types.all().map((t) => t.id).join(", ") || "(none configured)";
+      throw new DossierError("VALIDATION_FAILED", `Expected 'type' to be a dossier type among ${known}, but found ${JSON.stringify(input.type)}`, [{ field: "type", message: `expected one of ${known}` }]);
+    }
+    const title = checkTitle(input.title, problems, true);
+    const tags = checkTags(input.tags, problems) ?? [];
+    const { data } = this.checkAll(type, input.data, problems);
+    const links = this.checkPartyLinks(type, input.parties ?? [], problems, true);
+    const initial = type.states.find((s) => s.initial)!;
+    for (const f of missingFor(type, initial.id, data)) problems.push({ field: `data.${f.id}`, message: `expected a value: '${label(f.label, "fr")}' is required` });
+    const sector = input.sector === undefined ? (type.defaultSector ?? principal?.groups[0] ?? null) : input.sector;
+    if (sector !== null && (typeof sector !== "string" || sector.length > 256)) problems.push({ field: "sector", message: `expected a sector (group id), but found ${JSON.stringify(sector)}` });
+    if (principal && sector !== null && !principal.permissions.has("dossiers.all") && !principal.groups.includes(sector as string)) {
+      problems.push({ field: "sector", message: `expected one of your sectors (${principal.groups.join(", ") || "none"}), but found '${sector}'` });
+    }
+    let parent: DossierRow | undefined;
+    if (input.parent !== undefined && input.parent !== null) {
+      parent = principal ? visibleDossier(this.deps.db, principal, String(input.parent)) : this.byReference(String(input.parent));
+      const parentType = this.deps.types.get(parent.typeId);
+      if (!parentType?.childTypes.includes(type.id)) {
+        problems.push({ field: "parent", message: `expected a dossier whose type allows '${type.id}' children (${parentType?.childTypes.join(", ") || "none"}), but '${parent.reference}' is a '${parent.typeId}'` });
+      }
+    }
+    failOn(problems, "the new dossier");
+    const owner = input.owner === undefined ? actorOf(principal) : input.owner;
+    return { type, title: title!, tags, data, links, initial, sector: sector as string | null, parent, owner, skipOpening: input.skipOpening === true };
+  }
+
+  /** Opens a checked dossier inside a transaction: row, parties, journal, index, opening process, events. */
+  createIn(tx: EngineTransaction, principal: Principal | null, prepared: ReturnType<DossierService["prepareCreate"]>): { dossier: DossierRow; processInstanceKey: number | null } {
+    const { type, title, tags, data, links, initial, sector, parent, owner } = prepared;
+    {
+      const now = tx.now;
+      const reference = this.sequence.next(type.id, type.referencePattern, now);
+      const id = Number(
+        this.insertDossier.run(reference, type.id, type.version, title, initial.id, owner, sector, parent?.id ?? null, JSON.stringify(data), JSON.stringify(tags), now, actorOf(principal), now).lastInsertRowid,
+      );
+      const actor = actorOf(principal);
+      const partyRows = this.attachParties(id, links, actor, now);
+      const dossier = dossierById(this.deps.db, id)!;
+      this.deps.journal.append({ dossierId: id, at: now, actor, action: "dossier.created", summary: `${label(type.name, "fr")} « ${dossier.title} » ouvert`, after: { reference, type: type.id, typeVersion: type.version, title: dossier.title, state: dossier.state, data, parties: partyRows, sector, owner, parent: parent?.reference ?? null } });
+      if (parent) this.deps.journal.append({ dossierId: parent.id, at: now, actor, action: "child.created", summary: `Dossier enfant ${reference} (${label(type.name, "fr")})`, after: { reference, type: type.id } });
+      this.reindex(dossier, now);
+      const processInstanceKey = prepared.skipOpening || !type.catalogue.opening ? null : this.deps.catalogue.start(tx, dossier, type.catalogue.opening.processId, { kind: "opening", actionId: null, actor });
+      this.deps.events.emit({ type: "dossier.created", dossier, actor }, tx);
+      return { dossier: dossierById(this.deps.db, id)!, processInstanceKey };
+    }
+  }
+
+  private checkAll(type: StoredType, data: unknown, problems: FieldProblem[], current?: Record<string, unknown>) {
+    const checked = checkData(type, data, current);
+    problems.push(...checked.problems);
+    return checked;
+  }
+
+  private checkPartyLinks(type: StoredType, links: unknown, problems: FieldProblem[], creating: boolean): PartyLink[] {
+    if (!Array.isArray(links)) {
+      problems.push({ field: "parties", message: "expected a list of {role, partyId} or {role, party}" });
+      return [];
+    }
+    const roles = new Map(type.partyRoles.map((r) => [r.id, r]));
+    const out: PartyLink[] = [];
+    links.forEach((l: any, i) => {
+      if (!l || typeof l !== "object") return void problems.push({ field: `parties[${i}]`, message: "expected {role, partyId} or {role, party}" });
+      if (!roles.has(l.role)) return void problems.push({ field: `parties[${i}].role`, message: `expected one of the roles of '${type.id}' (${[...roles.keys()].join(", ")}), but found ${JSON.stringify(l.role)}` });
+      if (l.partyId !== undefined) {
+        if (!Number.isSafeInteger(l.partyId) || !this.deps.parties.get(l.partyId)) return void problems.push({ field: `parties[${i}].partyId`, message: `expected the id of a party of the address book, but found ${JSON.stringify(l.partyId)}` });
+        out.push({ role: l.role, partyId: l.partyId });
+      } else if (l.party && typeof l.party === "object" && !Array.isArray(l.party)) out.push({ role: l.role, party: l.party });
+      else problems.push({ field: `parties[${i}]`, message: "expected a partyId or a party to create" });
+    });
+    for (const [id, role] of roles) {
+      const n = out.filter((l) => l.role === id).length;
+      if (creating && role.required && n === 0) problems.push({ field: "parties", message: `expected a party in the role '${id}' (${label(role.label, "fr")})` });
+      if (!role.multiple && n > 1) problems.push({ field: "parties", message: `expected one party at most in the role '${id}', but found ${n}` });
+    }
+    return out;
+  }
+
+  /** Creates the parties given inline (inside the transaction) and links all of them. */
+  private attachParties(dossierId: number, links: PartyLink[], actor: string | null, now: number): Array<{ role: string; partyId: number }> {
+    const out: Array<{ role: string; partyId: number }> = [];
+    links.forEach((l, i) => {
+      let partyId = l.partyId;
+      if (partyId === undefined) {
+        try {
+          partyId = this.deps.parties.create(l.party, actor).id;
+        } catch (error) {
+          if (error instanceof DossierError && error.problems.length) {
+            throw new DossierError(error.code, error.message, error.problems.map((p) => ({ field: `parties[${i}].party.${p.field}`, message: p.message })));
+          }
+          throw error;
+        }
+      }
+      this.insertParty.run(dossierId, l.role, partyId, now);
+      out.push({ role: l.role, partyId });
+    });
+    return out;
+  }
+
+  byReference(reference: string): DossierRow {
+    const row = this.deps.db.prepare(`SELECT * FROM dossier WHERE reference = ?`).get(reference) as Record<string, any> | undefined;
+    if (!row) throw notFoundDossier(reference);
+    return toDossier(row);
+  }
+
+  // ── change a dossier ───────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs a change of one dossier in the write lane after checking, inside the transaction, that
+   * it still is at `expectedVersion` (when given); bumps the version and re-indexes.
+   */
+  mutate<T>(dossierId: number, expectedVersion: number | undefined, change: (dossier: DossierRow, tx: EngineTransaction) => { row?: Partial<DossierRow>; result: T } | null): Promise<{ dossier: DossierRow; result: T | undefined }> {
+    return this.deps.engine.transaction((tx) => this.mutateIn(tx, dossierId, expectedVersion, change));
+  }
+
+  /** The synchronous core of `mutate`, for callers that compose several changes in one transaction. */
+  mutateIn<T>(tx: EngineTransaction, dossierId: number, expectedVersion: number | undefined, change: (dossier: DossierRow, tx: EngineTransaction) => { row?: Partial<DossierRow>; result: T } | null): { dossier: DossierRow; result: T | undefined } {
+    {
+      const current = dossierById(this.deps.db, dossierId);
+      if (!current) throw notFoundDossier(dossierId);
+      if (expectedVersion !== undefined && current.version !== expectedVersion) {
+        throw new DossierError("VERSION_CONFLICT", `Expected dossier ${current.reference} at version ${expectedVersion}, but it is at version ${current.version}: someone changed it meanwhile; reload it and apply your change again`, [], { currentVersion: current.version });
+      }
+      const outcome = change(current, tx);
+      if (!outcome) return { dossier: current, result: undefined };
+      const next = { ...current, ...(outcome.row ?? {}) };
+      this.deps.db
+        .prepare(`UPDATE dossier SET title = ?, state = ?, owner = ?, sector = ?, data = ?, tags = ?, version = version + 1, updated_at = ?, closed_at = ? WHERE id = ?`)
+        .run(next.title, next.state, next.owner, next.sector, JSON.stringify(next.data), JSON.stringify(next.tags), tx.now, next.closedAt, dossierId);
+      const saved = dossierById(this.deps.db, dossierId)!;
+      this.reindex(saved, tx.now);
+      return { dossier: saved, result: outcome.result };
+    }
+  }
+
+  async update(principal: Principal | null, dossier: DossierRow, patch: DossierPatch, expectedVersion: number): Promise<DossierRow> {
+    const type = this.typeOf(dossier);
+    const problems: FieldProblem[] = [];
+    const title = checkTitle(patch.title, problems, false);
+    const tags = checkTags(patch.tags, problems);
+    if (patch.owner !== undefined && patch.owner !== null && (typeof patch.owner !== "string" || patch.owner.length > 256)) problems.push({ field: "owner", message: `expected a username, but found ${JSON.stringify(patch.owner)}` });
+    if (patch.sector !== undefined && patch.sector !== null && typeof patch.sector !== "string") problems.push({ field: "sector", message: `expected a sector (group id), but found ${JSON.stringify(patch.sector)}` });
+    this.checkAll(type, patch.data, problems, dossier.data); // early, complete report; re-checked on the current data below
+    failOn(problems, `the change of ${dossier.reference}`);
+    const { dossier: saved } = await this.mutate(dossier.id, expectedVersion, this.updateChange(type, { ...patch, title, tags }, actorOf(principal)));
+    return saved;
+  }
+
+  /** The change function of a field update (checked again on the dossier as it is inside the transaction). */
+  updateChange(type: StoredType, patch: DossierPatch, actor: string | null) {
+    const { title, tags } = patch;
+    return (current: DossierRow, tx: EngineTransaction): { row: Partial<DossierRow>; result: undefined } | null => {
+      const again: FieldProblem[] = [];
+      const { data } = this.checkAll(type, patch.data, again, current.data);
+      for (const f of missingFor(type, current.state, data)) if (patch.data && f.id in patch.data) again.push({ field: `data.${f.id}`, message: `expected a value: '${label(f.label, "fr")}' is required in the state '${current.state}'` });
+      failOn(again, `the change of ${current.reference}`);
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      const fields = new Set([...Object.keys(current.data), ...Object.keys(data)]);
+      for (const f of fields) {
+        if (JSON.stringify(current.data[f]) !== JSON.stringify(data[f])) {
+          before[`data.${f}`] = current.data[f] ?? null;
+          after[`data.${f}`] = data[f] ?? null;
+        }
+      }
+      const row: Partial<DossierRow> = { data };
+      const simple = { title, tags, owner: patch.owner, sector: patch.sector } as const;
+      for (const [k, v] of Object.entries(simple)) {
+        if (v === undefined) continue;
+        const old = (current as unknown as Record<string, unknown>)[k];
+        if (JSON.stringify(old) !== JSON.stringify(v)) {
+          before[k] = old ?? null;
+          after[k] = v;
+          (row as Record<string, unknown>)[k] = v;
+        }
+      }
+      if (Object.keys(after).length === 0) return null;
+      const names = Object.keys(after).map((k) => (k.startsWith("data.") ? label(type.fields.find((f) => `data.${f.id}` === k)?.label, "fr") || k : k));
+      this.deps.journal.append({ dossierId: current.id, at: tx.now, actor, action: "dossier.updated", summary: `Modifié : ${names.join(", ")}`, before, after });
+      return { row, result: undefined };
+    };
+  }
+
+  async changeState(principal: Principal | null, dossier: DossierRow, to: unknown, expectedVersion: number | undefined, comment?: string): Promise<DossierRow> {
+    const type = this.typeOf(dossier);
+    const target = type.states.find((s) => s.id === to);
+    if (!target) throw new DossierError("INVALID_ARGUMENT", `Expected a state of '${type.id}' (${type.states.map((s) => s.id).join(", ")}), but found ${JSON.stringify(to)}`);
+    const { dossier: saved } = await this.mutate(dossier.id, expectedVersion, this.stateChange(principal, type, target.id, comment));
+    return saved;
+  }
+
+  /** The change function of a state change: an allowed transition, with the target's required fields filled. */
+  stateChange(principal: Principal | null, type: StoredType, to: string, comment?: string, actor: string | null = actorOf(principal)) {
+    const target = type.states.find((s) => s.id === to);
+    if (!target) throw new DossierError("INVALID_ARGUMENT", `Expected a state of '${type.id}' (${type.states.map((s) => s.id).join(", ")}), but found ${JSON.stringify(to)}`);
+    return (current: DossierRow, tx: EngineTransaction): { row: Partial<DossierRow>; result: undefined } => {
+      if (current.state === target.id) throw new DossierError("INVALID_STATE", `Expected a state other than '${target.id}', but ${current.reference} already is in it`);
+      const allowed = this.transitionsFor(principal, type, current.state).some((t) => t.to === target.id);
+      if (!allowed) {
+        const any = type.transitions.filter((t) => (t.from === current.state || t.from === "*") && t.to === target.id);
+        throw new DossierError(
+          any.length ? "FORBIDDEN" : "INVALID_STATE",
+          any.length
+            ? `Expected one of the roles ${[...new Set(any.flatMap((t) => t.roles ?? []))].join(", ")} to move ${current.reference} from '${current.state}' to '${target.id}', but you have ${principal?.roles.join(", ") || "none"}`
+            : `Expected a transition from '${current.state}' to '${target.id}' in the type '${type.id}', but there is none (allowed: ${type.transitions.filter((t) => t.from === current.state || t.from === "*").map((t) => t.to).join(", ") || "none"})`,
+        );
+      }
+      const missing = missingFor(type, target.id, current.data);
+      failOn(missing.map((f) => ({ field: `data.${f.id}`, message: `expected a value before entering '${target.id}': '${label(f.label, "fr")}' is required there` })), `${current.reference} to enter '${target.id}'`);
+      this.deps.journal.append({ dossierId: current.id, at: tx.now, actor, action: "state.changed", summary: `${label(type.states.find((s) => s.id === current.state)?.label, "fr")} → ${label(target.label, "fr")}${comment ? ` : ${comment}` : ""}`, before: { state: current.state }, after: { state: target.id, ...(comment ? { comment } : {}) } });
+      const next: Partial<DossierRow> = { state: target.id, closedAt: target.final ? tx.now : null };
+      this.deps.events.emit({ type: "state.changed", dossier: { ...current, ...next }, from: current.state, to: target.id, actor }, tx);
+      return { row: next, result: undefined };
+    };
+  }
+
+  /** The transitions from `state` the principal may make (administrators: all). */
+  transitionsFor(principal: Principal | null, type: StoredType, state: string) {
+    const roles = principal?.roles ?? ["administrator"];
+    return type.transitions.filter(
+      (t) => (t.from === state || t.from === "*") && t.to !== state && (roles.includes("administrator") || !t.roles || t.roles.length === 0 || t.roles.some((r) => roles.includes(r))),
+    );
+  }
+
+  async addParty(principal: Principal | null, dossier: DossierRow, link: PartyLink): Promise<DossierRow> {
+    const type = this.typeOf(dossier);
+    const problems: FieldProblem[] = [];
+    const [checked] = this.checkPartyLinks(type, [link], problems, false);
+    failOn(problems, "the party to add");
+    const actor = actorOf(principal);
+    const { dossier: saved } = await this.mutate(dossier.id, undefined, (current, tx) => {
+      const existing = this.partiesOf(current.id);
+      const role = type.partyRoles.find((r) => r.id === checked!.role)!;
+      if (!role.multiple && existing.some((p) => p.role === role.id) && !existing.some((p) => p.role === role.id && p.partyId === checked!.partyId)) {
+        throw new DossierError("INVALID_STATE", `Expected no party yet in the role '${role.id}' (one at most), but ${current.reference} has one: remove it first`);
+      }
+      const [added] = this.attachParties(current.id, [checked!], actor, tx.now);
+      const name = this.deps.parties.summary(this.deps.parties.get(added!.partyId)).name;
+      this.deps.journal.append({ dossierId: current.id, at: tx.now, actor, action: "party.added", summary: `${label(role.label, "fr")} : ${name}`, after: added });
+      return { row: {}, result: undefined };
+    });
+    return saved;
+  }
+
+  async removeParty(principal: Principal | null, dossier: DossierRow, role: string, partyId: number): Promise<DossierRow> {
+    const actor = actorOf(principal);
+    const { dossier: saved } = await this.mutate(dossier.id, undefined, (current, tx) => {
+      const done = this.deps.db.prepare(`DELETE FROM dossier_party WHERE dossier_id = ? AND role = ? AND party_id = ?`).run(current.id, role, partyId);
+      if (done.changes === 0) throw new DossierError("NOT_FOUND", `Expected party ${partyId} in the role '${role}' of ${current.reference}, but it is not there`);
+      this.deps.journal.append({ dossierId: current.id, at: tx.now, actor, action: "party.removed", summary: `Rôle ${role} retiré`, before: { role, partyId } });
+      return { row: {}, result: undefined };
+    });
+    return saved;
+  }
+
+  /** A note (private by default) or a logged call in the exchanges timeline; the dossier's version does not move. */
+  async addExchange(principal: Principal | null, dossier: DossierRow, entry: { action: "note.added" | "call.logged"; summary: string; after: Record<string, unknown>; private: boolean }): Promise<void> {
+    await this.deps.engine.transaction((tx) => {
+      this.deps.journal.append({ dossierId: dossier.id, at: tx.now, actor: actorOf(principal), action: entry.action, summary: entry.summary, after: entry.after, private: entry.private });
+      this.deps.db.prepare(`UPDATE dossier SET updated_at = ? WHERE id = ?`).run(tx.now, dossier.id);
+    });
+  }
+}
