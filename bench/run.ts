@@ -19,6 +19,7 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { httpBench } from "./http.js";
+import { searchBench } from "./search.js";
 import * as be from "./lib/bpmn-engine.js";
 import { eventsBench } from "./lib/events.js";
 import { bytes, int, interleave, num, ratio, repeat, table, type RunResult, type Series } from "./lib/measure.js";
@@ -27,8 +28,10 @@ import * as ours from "./lib/ours.js";
 import { commitRate, filesystemOf, sqliteVersion } from "./lib/sqlite-raw.js";
 
 const env = process.env;
+/** `npm run bench -- http search`: groups named on the command line, else BENCH_ONLY, else all but search. */
+const named = process.argv.slice(2).filter((a) => !a.startsWith("-")).join(",");
 const config = {
-  only: new Set((env["BENCH_ONLY"] ?? "sqlite,a,b,c,http,mem,timers,messages").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  only: new Set((named || env["BENCH_ONLY"] || "sqlite,a,b,c,http,mem,timers,messages,search").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   /** BENCH_ENGINES=ours (e.g. to profile our engine alone) or bpmn-engine; both by default. */
   engines: new Set((env["BENCH_ENGINES"] ?? "ours,bpmn-engine").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   seconds: Number(env["BENCH_SECONDS"] ?? 1.5),
@@ -56,6 +59,8 @@ interface Row {
   pass?: boolean;
   /** Our durable (c) line, for the commit-cost comparison at the end. */
   durable?: boolean;
+  /** Latency rows (search): printed instead of the rates. */
+  latency?: string;
 }
 
 const rows: Row[] = [];
@@ -276,6 +281,16 @@ async function main(): Promise<void> {
     await httpBench({ instances: Number(env["BENCH_HTTP_INSTANCES"] ?? 1000), window: Number(env["BENCH_HTTP_WINDOW"] ?? 100), runs: config.runs, log });
     log();
   }
+  if (config.only.has("search")) {
+    for (const f of await searchBench({ log })) {
+      const value = f.on === "p95" ? f.p95 : f.p50;
+      rows.push({
+        scenario: "(search) 1M tasks / 1M instances", engine: f.label, elements: 0, target: `${f.on} < ${f.goalMs} ms`, pass: value < f.goalMs,
+        series: { best: { count: 0, seconds: 0, rate: 0 }, median: { count: 0, seconds: 0, rate: 0 }, runs: [] }, latency: `p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms`,
+      });
+    }
+    log();
+  }
   if (config.only.has("timers") || config.only.has("messages")) {
     if (!raw) {
       raw = await rawSqlite(); // the events figures are printed beside the raw rate of the same run
@@ -294,7 +309,7 @@ async function main(): Promise<void> {
 
   log("summary (instances/s and element executions/s: best / median; ratio = our median ÷ bpmn-engine median)");
   const header = ["scenario", "engine", "inst/s best", "inst/s median", "elem/s best", "elem/s median", "vs bpmn-engine", "target", "result"];
-  const body = rows.map((r) => [
+  const body = rows.map((r) => r.latency !== undefined ? [r.scenario, r.engine, r.latency, "", "-", "-", "-", r.target ?? "", r.pass ? "PASS" : "MISS"] : [
     r.scenario, r.engine, num(r.series.best.rate), num(r.series.median.rate), num(r.series.best.rate * r.elements), num(r.series.median.rate * r.elements),
     r.reference !== undefined ? ratio(r.series.median.rate, r.reference) : "-", r.target ?? "", r.pass === undefined ? "" : r.pass ? "PASS" : "MISS",
   ]);

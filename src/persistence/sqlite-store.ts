@@ -300,17 +300,22 @@ export class SqliteStore {
 
   // ── user tasks ────────────────────────────────────────────────────────────────────────────────
   insertUserTask(t: UserTaskRow): void {
+    const dueAt = epochMs(t.dueDate);
     this.run(
       `INSERT INTO user_task (key, state, element_instance_key, process_instance_key, process_definition_key, bpmn_process_id, process_definition_version, element_id, name, assignee, candidate_groups, candidate_users, due_date, follow_up_date, priority, form_key, external_form_reference, custom_headers, created_at, completed_at, due_at, follow_up_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       t.key, t.state, t.elementInstanceKey, t.processInstanceKey, t.processDefinitionKey, t.bpmnProcessId, t.processDefinitionVersion,
       t.elementId, t.name, t.assignee, json(t.candidateGroups), json(t.candidateUsers), t.dueDate, t.followUpDate, t.priority,
-      t.formKey, t.externalFormReference, json(t.customHeaders), t.createdAt, t.completedAt, epochMs(t.dueDate), epochMs(t.followUpDate),
+      t.formKey, t.externalFormReference, json(t.customHeaders), t.createdAt, t.completedAt, dueAt, epochMs(t.followUpDate),
     );
     // Search projection (user_task_candidate): the inbox's "offered to my groups" is an index range.
     for (const [kind, names] of [["G", t.candidateGroups], ["U", t.candidateUsers]] as const) {
       for (let i = 0; i < names.length; i++) {
-        if (names.indexOf(names[i]!) === i) this.run(`INSERT INTO user_task_candidate (task_key, kind, name, state) VALUES (?, ?, ?, ?)`, t.key, kind, names[i], t.state);
+        if (names.indexOf(names[i]!) !== i) continue;
+        this.run(
+          `INSERT INTO user_task_candidate (task_key, kind, name, state, assignee, due_at, priority, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          t.key, kind, names[i], t.state, t.assignee, dueAt, t.priority, t.createdAt,
+        );
       }
     }
   }
@@ -320,7 +325,9 @@ export class SqliteStore {
   }
   updateUserTask(t: UserTaskRow): void {
     this.run(`UPDATE user_task SET state = ?, assignee = ?, completed_at = ? WHERE key = ?`, t.state, t.assignee, t.completedAt, t.key);
-    if (t.candidateGroups.length > 0 || t.candidateUsers.length > 0) this.run(`UPDATE user_task_candidate SET state = ? WHERE task_key = ? AND state <> ?`, t.state, t.key, t.state);
+    if (t.candidateGroups.length > 0 || t.candidateUsers.length > 0) {
+      this.run(`UPDATE user_task_candidate SET state = ?, assignee = ? WHERE task_key = ?`, t.state, t.assignee, t.key);
+    }
   }
   userTasks(filter: { processInstanceKey?: number; state?: string; assignee?: string; elementId?: string } = {}, limit = 1000): UserTaskRow[] {
     return this.all(

@@ -12,7 +12,7 @@ describe("security: $like on huge variable values", () => {
   let processInstanceKey: string;
   before(async function () {
     this.timeout(30_000);
-    api = await startApiServer({ SEARCH_LIKE_MAX_PATTERN: "300" });
+    api = await startApiServer({ SEARCH_LIKE_MAX_PATTERN: "300", MAX_VARIABLE_BYTES: "4194304" });
     await api.client("designer").createDeployment({ resources: [fixtureFile("shipment.bpmn")] });
     // given an instance holding a 3.5 MB string variable
     const res = await api.call("POST", "/v2/process-instances", { body: { processDefinitionId: "shipment", variables: { orderId: "o", huge: "ab".repeat(1_750_000) } } });

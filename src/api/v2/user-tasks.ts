@@ -11,11 +11,15 @@ import { allow, can, principalOf } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
 import { formWire } from "./read/definitions.js";
 import { numericKey } from "./read/sql.js";
-import { canSee, taskRows, taskSearch, taskSqlSearch, taskWire, toTaskView, visibleSql, type TaskView } from "./read/tasks.js";
+import {
+  canSee, taskProjectionSource, taskProjectionSqlSearch, taskRows, taskSearch, taskSqlSearch, taskWire, toTaskView, visibleSql, type TaskView,
+} from "./read/tasks.js";
 import { variableRows, variableSearch, variableSearchWire, type VariableView } from "./read/variables.js";
 import { exact, parseSearch, runSearch } from "./search/query.js";
 import { compileSqlSearch } from "./search/sql-search.js";
 import { body, keyParam, optBool, optString, optVariables } from "./wire.js";
+
+const withoutKey = (o: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== key));
 
 export function userTaskRoutes({ engine, sql, searchLimits }: V2Context): Router {
   const router = Router();
@@ -39,9 +43,21 @@ export function userTaskRoutes({ engine, sql, searchLimits }: V2Context): Router
     const me = principalOf(res);
     const search = parseSearch(req.body, taskSearch, searchLimits); // validates; the SQL form runs it when it can
     const state = exact(search.filter, "state");
+    const stateName = typeof state === "string" ? state : undefined;
+    // The inbox's searches: from the candidate projection's covering index, then only the page's rows.
+    const source = taskProjectionSource(me, search.filter, stateName);
+    const projected = source && compileSqlSearch({ ...(req.body as object), filter: withoutKey(search.filter, "candidateGroup") }, taskProjectionSqlSearch, searchLimits);
+    if (source && projected) {
+      const found = projected.run(sql, { ...source, countInline: true });
+      const keys = found.items.map((r) => r["key"] as number);
+      const byKey = new Map(keys.length ? sql.all(`SELECT * FROM user_task WHERE key IN (${keys.map(() => "?").join(", ")})`, ...keys).map((r) => [r["key"] as number, r]) : []);
+      const items = keys.flatMap((k) => (byKey.has(k) ? [wire(toTaskView(byKey.get(k)!))] : []));
+      return void res.json({ items, page: found.page });
+    }
     const compiled = compileSqlSearch(req.body, taskSqlSearch, searchLimits);
     if (compiled) {
-      const found = compiled.run(sql, visibleSql(me, typeof state === "string" ? state : undefined));
+      const visible = visibleSql(me, stateName);
+      const found = compiled.run(sql, visible ? { where: visible.where, params: visible.params } : {});
       return void res.json({ items: found.items.map((r) => wire(toTaskView(r))), page: found.page });
     }
     const assignee = exact(search.filter, "assignee");

@@ -170,3 +170,64 @@ export function visibleSql(principal: Principal, state?: string): { where: strin
   }
   return { where: `(${terms.join(" OR ")})`, params };
 }
+
+/**
+ * The searches the inbox makes, answered from the covering index of user_task_candidate alone (no
+ * task row read but those of the page): filters and sorts on these fields only, over `v`, a source
+ * of (key, state, assignee, due_at, priority, created_at) rows that taskProjectionSource builds.
+ */
+export const taskProjectionSqlSearch: SqlSearchSpec = {
+  from: "(SELECT NULL AS key, NULL AS state, NULL AS assignee, NULL AS due_at, NULL AS priority, NULL AS created_at) v",
+  select: "v.key",
+  filter: {
+    state: { kind: "enum", values: STATES, expr: "v.state" },
+    assignee: { kind: "string", expr: "v.assignee" },
+    priority: { kind: "int", expr: "v.priority" },
+    creationDate: { kind: "date", expr: "v.created_at" },
+    dueDate: { kind: "date", expr: "v.due_at" },
+    tenantId: { kind: "string", expr: `'${TENANT}'` },
+  },
+  sort: { creationDate: "v.created_at", dueDate: "v.due_at", priority: "v.priority" },
+  key: "v.key",
+};
+
+const PROJECTED = "task_key AS key, state, assignee, due_at, priority, created_at";
+
+/**
+ * The rows a search may read from the projection: for a caller without `tasks.all`, the tasks
+ * offered to them or their groups and those assigned to them (in `state`); with `tasks.all` and a
+ * candidate-group filter of plain names, the tasks offered to those groups. Undefined otherwise
+ * (the search then runs on user_task).
+ */
+export function taskProjectionSource(principal: Principal, filter: Record<string, unknown>, state: string | undefined): { from: string; fromParams: unknown[] } | undefined {
+  const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
+  if (filter["candidateUser"] !== undefined) return undefined;
+  const group = filter["candidateGroup"];
+  if (!principal.permissions.has("tasks.all")) {
+    if (group !== undefined || state === undefined) return undefined;
+    const arms = [`SELECT ${PROJECTED} FROM user_task_candidate WHERE kind = 'U' AND name = ? AND state = ?`, `SELECT key, state, assignee, due_at, priority, created_at FROM user_task WHERE state = ? AND assignee = ?`];
+    const fromParams: unknown[] = [principal.username, state, state, principal.username];
+    if (principal.groups.length > 0) {
+      arms.unshift(`SELECT ${PROJECTED} FROM user_task_candidate WHERE kind = 'G' AND name IN (${marks(principal.groups.length)}) AND state = ?`);
+      fromParams.unshift(...principal.groups, state);
+    }
+    return { from: `(${arms.join(" UNION ")}) v`, fromParams };
+  }
+  const names = typeof group === "string" ? [group] : group && typeof group === "object" && !Array.isArray(group) ? plainNames(group as Record<string, unknown>) : undefined;
+  if (!names || names.length === 0) return undefined;
+  const onState = state !== undefined ? " AND state = ?" : "";
+  return {
+    from: `(SELECT ${names.length > 1 ? "DISTINCT " : ""}${PROJECTED} FROM user_task_candidate WHERE kind = 'G' AND name IN (${marks(names.length)})${onState}) v`,
+    fromParams: [...names, ...(state !== undefined ? [state] : [])],
+  };
+}
+
+/** The names of a `{ $eq }` or `{ $in }` condition, if it is only that. */
+function plainNames(ops: Record<string, unknown>): string[] | undefined {
+  const keys = Object.keys(ops).filter((k) => ops[k] !== undefined);
+  if (keys.length !== 1) return undefined;
+  const v = ops[keys[0]!];
+  if (keys[0] === "$eq" && typeof v === "string") return [v];
+  if (keys[0] === "$in" && Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
+  return undefined;
+}

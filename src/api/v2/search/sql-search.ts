@@ -164,8 +164,26 @@ function nullMatches(value: unknown): boolean {
   return Object.entries(ops).every(([op, arg]) => arg === undefined || (op === "$exists" ? arg === false : op === "$neq" || op === "$notIn"));
 }
 
+/** Counting stops here, as Camunda's: beyond it, totalItems says 10,000 and hasMoreTotalItems true. */
+export const COUNT_CAP = 10_000;
+
+export interface RunOptions {
+  /** A further condition (the caller's visibility), with its parameters. */
+  where?: string;
+  params?: unknown[];
+  /** Another FROM clause with the same aliases (a narrower source), with its parameters. */
+  from?: string;
+  fromParams?: unknown[];
+  /**
+   * Count with the page's query (a window COUNT): one pass instead of two when the whole match is
+   * read and sorted anyway (a narrow source); never for sources where the ORDER BY … LIMIT could
+   * stop early.
+   */
+  countInline?: boolean;
+}
+
 export interface CompiledSearch {
-  run(sql: Sql, extra?: { where: string; params: unknown[] }): Page<Row>;
+  run(sql: Sql, options?: RunOptions): Page<Row>;
 }
 
 /**
@@ -204,13 +222,16 @@ export function compileSqlSearch(raw: unknown, spec: SqlSearchSpec, limits: Sear
   const before = after === undefined && page["before"] !== undefined ? valuesOf(page["before"], "before", terms.length) : undefined;
 
   return {
-    run(sql, extra) {
-      const w = [...where, ...(extra ? [extra.where] : [])];
-      const p = [...params, ...(extra ? extra.params : [])];
+    run(sql, options = {}) {
+      const w = [...where, ...(options.where ? [options.where] : [])];
+      const from = options.from ?? spec.from;
+      const p = [...(options.fromParams ?? []), ...params, ...(options.params ?? [])];
       const clause = w.length ? ` WHERE ${w.join(" AND ")}` : "";
-      const total = (sql.get(`SELECT COUNT(*) AS n FROM ${spec.from}${clause}`, ...p)?.["n"] as number) ?? 0;
       const backwards = before !== undefined;
       const seek = after ?? before;
+      const inline = options.countInline === true && !seek;
+      const count = () => (sql.get(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${from}${clause} LIMIT ${COUNT_CAP + 1})`, ...p)?.["n"] as number) ?? 0;
+      let counted = inline ? -1 : count();
       const seekWhere: string[] = [];
       const seekParams: unknown[] = [];
       if (seek) {
@@ -241,16 +262,18 @@ export function compileSqlSearch(raw: unknown, spec: SqlSearchSpec, limits: Sear
         })
         .join(", ");
       const all = [...w, ...seekWhere];
-      const sortColumns = terms.map((t, i) => `${t.expr} AS s${i}`).join(", ");
+      const sortColumns = terms.map((t, i) => `${t.expr} AS s${i}`).join(", ") + (inline ? ", COUNT(*) OVER () AS total_count" : "");
       const rows = sql.all(
-        `SELECT ${spec.select}, ${sortColumns} FROM ${spec.from}${all.length ? ` WHERE ${all.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`,
+        `SELECT ${spec.select}, ${sortColumns} FROM ${from}${all.length ? ` WHERE ${all.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`,
         ...p, ...seekParams, limit, seek ? 0 : offset,
       );
       if (backwards) rows.reverse();
+      if (inline) counted = rows.length > 0 ? (rows[0]!["total_count"] as number) : offset > 0 ? count() : 0;
+      const total = Math.min(counted, COUNT_CAP);
       const cursor = (r: Row | undefined) => (r ? cursorOf(terms.map((_, i) => r[`s${i}`] ?? null)) : null);
       return {
         items: rows,
-        page: { totalItems: total, hasMoreTotalItems: false, startCursor: cursor(rows[0]), endCursor: cursor(rows[rows.length - 1]) },
+        page: { totalItems: total, hasMoreTotalItems: counted > COUNT_CAP, startCursor: cursor(rows[0]), endCursor: cursor(rows[rows.length - 1]) },
       };
     },
   };
