@@ -112,7 +112,6 @@ export async function classify(bytes: Buffer, filename: string): Promise<Accepte
   if (content.verdict === "executable") return refuse(`Expected no program or script, but the content of '${filename}' is ${content.label}: executables and scripts are refused`);
   if (ext && EXECUTABLE_NAMES[ext]) return refuse(`Expected no program or script, but '${filename}' is ${EXECUTABLE_NAMES[ext]} by its name: executables and scripts are refused`);
   switch (content.verdict) {
-    case "executable":
     case "macro":
       return refuse(`Expected an Office file without macros, but '${filename}' ${content.label}: ${MACRO_ADVICE}`);
     case "other":
@@ -158,6 +157,11 @@ async function contentOf(bytes: Buffer, ext: string | undefined): Promise<Conten
   if (magic === 0xcafebabe) return exec("an executable (Mach-O universal binary or Java class)");
   if (bytes[0] === 0x23 && bytes[1] === 0x21) return exec(`a script ('${bytes.toString("latin1", 0, Math.min(bytes.indexOf(10) > 0 ? bytes.indexOf(10) : 40, 60)).trim()}')`);
 
+  // A UTF-16 byte order mark looks like an MPEG frame to file-type: text first when it decodes as text.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    const text = textContent(bytes);
+    if (text.verdict === "accepted") return text;
+  }
   const type = await fileTypeFromBuffer(bytes);
   if (!type) return textContent(bytes);
   const { mime } = type;
@@ -203,22 +207,29 @@ const MAIL_HEADER = /^(return-path|received|from|to|cc|subject|date|message-id|m
 
 /** No binary signature: text when it has no NUL or stray control bytes and decodes as UTF-8 (or Windows-1252). */
 function textContent(bytes: Buffer): Content {
-  for (const b of bytes) {
-    if (b === 0 || (b < 0x20 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27)) return other("binary data of an unknown type");
-  }
-  let text: string;
-  let charset = "utf-8";
-  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    text = new TextDecoder("windows-1252").decode(body);
-    charset = "windows-1252";
-  }
+  const decoded = decodeText(bytes);
+  if (!decoded || /[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f]/.test(decoded.text)) return other("binary data of an unknown type");
+  const { text, charset } = decoded;
   if (MARKUP.test(text)) return other("an HTML or XML document");
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   if (MAIL_HEADER.test(firstLine) && looksLikeMail(text)) return { verdict: "accepted", label: KINDS["message/rfc822"]!.label, family: "mail", mime: "message/rfc822", text, charset };
   return { verdict: "accepted", label: KINDS["text/plain"]!.label, family: "text", mime: "text/plain", text, charset };
+}
+
+/** UTF-16 with a byte order mark, else UTF-8 (BOM or not), else Windows-1252; undefined when not text at all. */
+function decodeText(bytes: Buffer): { text: string; charset: string } | undefined {
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
+  try {
+    if (utf16) return { text: new TextDecoder(utf16, { fatal: true }).decode(bytes), charset: utf16 };
+  } catch {
+    return undefined;
+  }
+  if (bytes.includes(0)) return undefined;
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), charset: "utf-8" };
+  } catch {
+    return { text: new TextDecoder("windows-1252").decode(bytes), charset: "windows-1252" };
+  }
 }
 
 function looksLikeMail(text: string): boolean {
