@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { request } from "node:http";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
@@ -184,6 +185,20 @@ describe("documents: upload and download", () => {
     expect(none.body.detail).to.equal("Expected at least one file in the 'file' field, but found none");
     const json = await h.call("POST", "/dossiers/CLI-1/documents", { json: { file: "x" } });
     expect(json.status).to.equal(415);
+  });
+
+  it("should keep nothing of an upload the client interrupts", async () => {
+    const url = new URL(`${h.base}/dossiers/CLI-1/documents`);
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "x-test-user": "agent", "content-type": "multipart/form-data; boundary=XyZ", "content-length": "5000000" } });
+    req.on("error", () => undefined);
+    req.write(`--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n${"x".repeat(100_000)}`);
+    for (let i = 0; i < 100 && tempFiles(h).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(tempFiles(h)).to.have.length(1);
+    req.destroy();
+    for (let i = 0; i < 100 && tempFiles(h).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(tempFiles(h)).to.deep.equal([]);
+    expect(count(h, "document")).to.equal(0);
+    expect(h.logs.filter((l) => l.startsWith("Unexpected error"))).to.deep.equal([]);
   });
 
   it("should need dossiers.write to upload and dossiers.read to read", async () => {

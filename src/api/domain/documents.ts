@@ -163,8 +163,12 @@ export function contentDisposition(kind: "inline" | "attachment", filename: stri
 
 /** multer's limits, in words. */
 function uploadError(error: unknown, limits: DocumentLimits, maxFiles: number): unknown {
-  const e = error as { name?: string; code?: string; field?: string };
-  if (e?.name !== "MulterError") return error;
+  const e = error as { name?: string; code?: string; field?: string; message?: string };
+  if (e?.name !== "MulterError") {
+    // The client went away mid-upload: multer removed what was written; nothing to log as a fault.
+    if (e?.message === "Request aborted" || e?.message === "Request closed") return new DossierError("INVALID_ARGUMENT", "Expected a complete upload, but the client interrupted it (nothing was stored)");
+    return error;
+  }
   switch (e.code) {
     case "LIMIT_FILE_SIZE":
       return new DossierError("PAYLOAD_TOO_LARGE", `Expected files of at most ${MB(limits.maxFileBytes)}, but one is larger (nothing was stored)`, [{ field: "file", message: `at most ${MB(limits.maxFileBytes)} per file` }]);
