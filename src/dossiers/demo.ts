@@ -19,6 +19,8 @@ function principal(identity: Identity, username: string): Principal {
 }
 
 export async function seedDemoDossiers(domain: Domain, identity: Identity): Promise<string[]> {
+  const missing = ["client", "contrat", "demande-intervention", "candidat"].filter((t) => !domain.types.get(t));
+  if (missing.length) return [`no demo dossiers: the dossier types ${missing.join(", ")} are not installed`];
   const { directory } = identity;
   if (!identity.store.group("recrutement")) directory.createGroup({ groupId: "recrutement", name: "Recrutement", description: "Ressources humaines : candidatures et embauches" });
   for (const g of ["agents", "recrutement"]) {

@@ -16,6 +16,8 @@ import { elementsOf } from "../v2/read/elements.js";
 import { canSee, seesInstance } from "../v2/read/tasks.js";
 import { iso, isoOrNull, keyParam, toKey, wireKey } from "../v2/wire.js";
 import type { UiDeps } from "./router.js";
+import type { Domain } from "../../dossiers/domain.js";
+import { dossierOfProcess } from "../../dossiers/task-dossier.js";
 
 /** Process variables that name the dossier, first found wins; without one the UI shows the instance key. */
 export const REFERENCE_VARIABLES = ["dossierRef", "dossierReference", "fileReference", "reference", "caseReference", "requestReference", "quoteReference", "businessKey"];
@@ -33,12 +35,18 @@ function firstText(variables: Record<string, unknown>, names: string[]): string 
   return null;
 }
 
-function dossierOf(engine: Engine, processInstanceKey: number) {
+/**
+ * The task's dossier: the dossier the process was started for (its link row) when there is one,
+ * else the best guess among the instance's variables (processes started outside a dossier).
+ */
+function dossierOf(engine: Engine, domain: Domain | undefined, processInstanceKey: number) {
+  const dossier = domain ? dossierOfProcess(domain, processInstanceKey) : null;
+  if (dossier) return { dossierReference: dossier.reference, customerName: dossier.customer?.name ?? null, dossier };
   const variables = engine.variables(processInstanceKey);
-  return { dossierReference: firstText(variables, REFERENCE_VARIABLES), customerName: firstText(variables, CUSTOMER_VARIABLES) };
+  return { dossierReference: firstText(variables, REFERENCE_VARIABLES), customerName: firstText(variables, CUSTOMER_VARIABLES), dossier: null };
 }
 
-export function inboxRouter({ engine }: UiDeps): Router {
+export function inboxRouter({ engine, domain }: UiDeps): Router {
   const router = Router();
 
   router.post("/dossiers", allow("tasks.read"), (req, res) => {
@@ -51,7 +59,8 @@ export function inboxRouter({ engine }: UiDeps): Router {
     for (const raw of new Set(keys)) {
       const key = toKey(raw, "a process instance key");
       if (!seesInstance(engine, me, key)) continue;
-      items.push({ processInstanceKey: wireKey(key), ...dossierOf(engine, key) });
+      const { dossier: _full, ...found } = dossierOf(engine, domain, key);
+      items.push({ processInstanceKey: wireKey(key), ...found });
     }
     res.json({ items });
   });
@@ -86,7 +95,7 @@ export function inboxRouter({ engine }: UiDeps): Router {
       userTaskKey: wireKey(task.key), processInstanceKey: wireKey(task.processInstanceKey), processDefinitionId: task.bpmnProcessId,
       processName: processName(engine, task.processDefinitionKey), processDefinitionVersion: task.processDefinitionVersion,
       instanceState: pi?.state ?? null, instanceStartDate: pi ? iso(pi.startDate) : null,
-      ...dossierOf(engine, task.processInstanceKey), steps, incidents,
+      ...dossierOf(engine, domain, task.processInstanceKey), steps, incidents,
     });
   });
 

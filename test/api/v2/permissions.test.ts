@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { EventEmitter } from "node:events";
 import { authRouter, loginRouter } from "../../../src/api/auth/routes.js";
 import { legacyRouter } from "../../../src/api/legacy.js";
+import { domainRouter } from "../../../src/api/domain/router.js";
 import { routesOf } from "../../../src/api/route-table.js";
 import { Sql } from "../../../src/api/v2/read/sql.js";
 import { createV2Router } from "../../../src/api/v2/router.js";
@@ -44,6 +45,20 @@ const MATRIX: Record<string, string> = {
   "GET /api/health": "*", "GET /api/process-definitions": "ADGMU", "POST /api/deployments": "AD", "POST /api/process-instances": "ADGM",
   "GET /api/process-instances/{key}": "ADMU", "GET /api/process-instances/{key}/history": "ADMU", "POST /api/process-instances/{key}/cancellation": "AD",
   "GET /api/user-tasks": "AGMU", "POST /api/user-tasks/{key}/completion": "AGM", "GET /api/incidents": "ADMU", "POST /api/incidents/{key}/resolution": "AD",
+  // The customer file (/api): dossiers.read R = everyone, dossiers.write W = A G M, dossiers.configure = A D,
+  // parties.read = everyone, parties.write = A G M, parties.manage = A M.
+  "GET /api/openapi.json": "*",
+  "GET /api/dossier-types": "ADGMU", "GET /api/dossier-types/{typeId}": "ADGMU", "PUT /api/dossier-types/{typeId}": "AD", "GET /api/dossier-meta": "ADGMU",
+  "GET /api/dossiers": "ADGMU", "GET /api/dossiers/export": "ADGMU", "POST /api/dossiers": "AGM", "GET /api/dossiers/{reference}": "ADGMU",
+  "PATCH /api/dossiers/{reference}": "AGM", "POST /api/dossiers/{reference}/state": "AGM", "POST /api/dossiers/{reference}/parties": "AGM",
+  "DELETE /api/dossiers/{reference}/parties/{role}/{partyId}": "AGM", "POST /api/dossiers/{reference}/notes": "AGM", "POST /api/dossiers/{reference}/calls": "AGM",
+  "GET /api/dossiers/{reference}/journal": "ADGMU", "GET /api/dossiers/{reference}/journal/verification": "ADGMU",
+  "GET /api/dossiers/{reference}/actions": "ADGMU", "POST /api/dossiers/{reference}/actions/{actionId}": "AGM", "GET /api/search": "ADGMU",
+  "GET /api/dossier-views": "ADGMU", "POST /api/dossier-views": "ADGMU", "DELETE /api/dossier-views/{id}": "ADGMU",
+  "GET /api/parties": "ADGMU", "GET /api/parties/export": "ADGMU", "POST /api/parties": "AGM", "POST /api/parties/duplicates": "ADGMU",
+  "POST /api/parties/import": "AM", "GET /api/parties/{id}": "ADGMU", "PATCH /api/parties/{id}": "AGM", "POST /api/parties/{id}/merge": "AM",
+  "GET /api/dossiers/{reference}/documents": "ADGMU", "POST /api/dossiers/{reference}/documents": "AGM", "POST /api/dossiers/{reference}/documents/{documentId}/link": "AGM",
+  "GET /api/documents/{id}": "ADGMU", "GET /api/documents/{id}/content": "ADGMU", "POST /api/documents/{id}/versions": "AGM", "POST /api/documents/{id}/status": "AGM",
 };
 
 const LETTER = { A: ROLE_USERS.administrator, D: ROLE_USERS.designer, G: ROLE_USERS.agent, M: ROLE_USERS.manager, U: ROLE_USERS.auditor } as const;
@@ -64,6 +79,7 @@ describe("permission matrix: every route × every role", () => {
     const mounted = [
       ...routesOf(v2).map((r) => `${r.method} /v2${r.path}`),
       ...[loginRouter(identity, { secureCookies: false }), authRouter(identity, { secureCookies: false }), legacyRouter(engine)].flatMap(routesOf).map((r) => `${r.method} ${r.path}`),
+      ...routesOf(domainRouter({ domain: api.server.domain })).map((r) => `${r.method} /api${r.path}`),
     ];
     expect(mounted.filter((r) => !(r in MATRIX)), "routes missing from the matrix").to.deep.equal([]);
     expect(Object.keys(MATRIX).filter((r) => !mounted.includes(r)), "matrix rows without a route").to.deep.equal([]);
