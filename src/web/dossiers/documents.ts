@@ -97,7 +97,8 @@ export class DocumentsSection {
         h("button", { type: "button", class: "link", onclick: () => { this.previewHost.hidden = true; this.previewHost.replaceChildren(); } }, t("common.close"))),
       body);
     this.previewHost.dataset["document"] = String(d.id);
-    this.previewHost.querySelector<HTMLElement>("h3")?.focus();
+    this.previewHost.querySelector<HTMLElement>("h3")?.focus({ preventScroll: true });
+    this.previewHost.scrollIntoView({ block: "start", behavior: "smooth" });
     try {
       return await renderPreview(d, body);
     } catch (e) {

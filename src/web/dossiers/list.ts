@@ -220,7 +220,7 @@ export class DossierList {
       h("option", { value: "" }, t("dossiers.filter.all")),
       ...this.sectors.map((s) => h("option", { value: s.id, selected: s.id === this.state.sector }, s.name)));
     const field = (labelText: string, control: HTMLElement, extra?: HTMLElement) =>
-      h("label", { class: "field" }, h("span", {}, labelText), control, extra ?? null);
+      h("label", { class: "field" }, h("span", {}, labelText), extra ? h("span", { class: "row nowrap" }, control, extra) : control);
     fill(this.filters, 
       field(t("dossiers.filter.text"), text),
       field(t("dossiers.filter.state"), state),

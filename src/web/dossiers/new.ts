@@ -76,7 +76,8 @@ export async function newDossierPage(session: Session, main: HTMLElement): Promi
     const data: Record<string, unknown> = {};
     for (const f of current.fields) {
       const v = readField(form, f);
-      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) data[f.id] = v;
+      // An untouched yes/no box is no answer yet (false would read as a "no" given by the caller).
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0) && v !== false) data[f.id] = v;
     }
     const local: Array<{ field: string; message: string }> = [];
     if (!title.value.trim()) local.push({ field: "title", message: t("dossiers.new.required") });

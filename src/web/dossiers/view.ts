@@ -66,8 +66,10 @@ export class DossierView {
       history.replaceState(null, "", location.pathname + location.hash);
     }
     await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load()]);
-    const anchor = location.hash.slice(1);
-    if (anchor) document.getElementById(`section-${anchor}`)?.scrollIntoView();
+    // #documents, #journal, … (the global search links a document hit to #documents).
+    const follow = () => { const anchor = location.hash.slice(1); if (anchor) document.getElementById(`section-${anchor}`)?.scrollIntoView(); };
+    follow();
+    window.addEventListener("hashchange", follow);
   }
 
   /** After any change: the dossier again (version, state, tasks), then the sections that show history. */
@@ -113,7 +115,7 @@ export class DossierView {
         h("div", { class: "header-actions" },
           stateButtons(d, this.type, this.session, () => this.reload()),
           actionMenu(d, this.session, () => this.reload()))),
-      h("dl", { class: "facts" }, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
+      h("dl", { class: "header-facts" }, ...facts.map(([k, v]) => h("div", { class: "fact" }, h("dt", {}, k), h("dd", {}, v)))),
       deadlines.length ? h("ul", { class: "deadlines", "aria-label": t("dossiers.view.deadlines"), "data-testid": "deadlines" },
         ...deadlines.map((x) => h("li", {}, h("strong", {}, label(x.label, x.id)), " ", formatDate(x.date, false), " ", daysLeftBadge(x.daysLeft)))) : null,
       this.missing(d));
