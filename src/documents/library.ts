@@ -176,7 +176,7 @@ export class DocumentLibrary {
       if (files.length > this.limits.maxFiles) throw new DossierError("PAYLOAD_TOO_LARGE", `Expected at most ${this.limits.maxFiles} files per upload, but found ${files.length}`);
       const prepared = await this.prepare(files);
       for (const p of prepared) {
-        this.store.commit(p.temp.path, p.temp.sha256);
+        await this.store.commit(p.temp.path, p.temp.sha256);
         pinned.push(p.temp.sha256);
       }
       const ids = await this.opts.engine.transaction((tx) => {
@@ -219,7 +219,7 @@ export class DocumentLibrary {
       const doc = this.visible(input.documentId, access);
       checkRevision(doc, input.revision);
       const [p] = await this.prepare([file]);
-      this.store.commit(p!.temp.path, p!.temp.sha256);
+      await this.store.commit(p!.temp.path, p!.temp.sha256);
       pinned = p!.temp.sha256;
       await this.opts.engine.transaction(() => {
         const at = this.opts.now();

@@ -5,12 +5,13 @@
  * before the row that references it commits. The same bytes are stored once; files are never
  * rewritten (read-only once in place).
  *
- * Pins keep the sweeper off a file whose row is about to commit: `commit()` pins the hash before it
- * looks at the disk and the caller unpins it once its transaction settled. The check-and-delete of
- * the sweeper and the pin-and-rename here are both synchronous, so they never interleave.
+ * Pins keep the sweeper off a file whose row is about to commit: `commit()` pins the hash
+ * (synchronously) before it looks at the disk, and the caller unpins it once its transaction
+ * settled. The sweeper's check-and-delete is synchronous, so it runs entirely before the pin (and
+ * commit() then finds no file and renames its own) or sees the pin and keeps the file.
  */
 import { randomBytes } from "node:crypto";
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, chmodSync, unlinkSync, utimesSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, promises as fsp, statSync, unlinkSync } from "node:fs";
 import path from "node:path";
 
 export const SHA256 = /^[0-9a-f]{64}$/;
@@ -44,24 +45,25 @@ export class BlobStore {
   /**
    * Makes the (already fsynced) temporary file the durable copy of `sha256`: renamed into place and
    * its directory fsynced, or, when those bytes are stored already, the temporary file dropped and
-   * the existing one touched (so a sweeper in another process also sees it as fresh). Pins the hash:
-   * call `unpin` once the row that references it committed or rolled back.
+   * the existing one touched (so a sweeper in another process also sees it as fresh). Pins the hash
+   * first, synchronously, so the sweeper keeps its hands off from here on: call `unpin` once the
+   * row that references it committed or rolled back.
    */
-  commit(tempPath: string, sha256: string): { created: boolean } {
+  async commit(tempPath: string, sha256: string): Promise<{ created: boolean }> {
     const target = this.pathOf(sha256);
     this.pin(sha256);
     try {
       if (existsSync(target)) {
         const now = new Date();
-        utimesSync(target, now, now);
-        unlinkSync(tempPath);
+        await fsp.utimes(target, now, now);
+        await fsp.rm(tempPath, { force: true });
         return { created: false };
       }
       const dir = path.dirname(target);
-      this.ensureDir(dir);
-      chmodSync(tempPath, 0o444);
-      renameSync(tempPath, target);
-      syncDir(dir);
+      await this.ensureDir(dir);
+      await fsp.chmod(tempPath, 0o444);
+      await fsp.rename(tempPath, target);
+      await syncDir(dir);
       return { created: true };
     } catch (error) {
       this.unpin(sha256);
@@ -97,25 +99,25 @@ export class BlobStore {
   }
 
   /** mkdir -p, fsyncing each parent whose entry was created, so the new directories survive a crash. */
-  private ensureDir(dir: string): void {
+  private async ensureDir(dir: string): Promise<void> {
     if (existsSync(dir)) return;
     const parent = path.dirname(dir);
-    this.ensureDir(parent);
+    await this.ensureDir(parent);
     try {
-      mkdirSync(dir);
+      await fsp.mkdir(dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    syncDir(parent);
+    await syncDir(parent);
   }
 }
 
 /** fsync of a directory (its entries: a rename or a new file in it). */
-export function syncDir(dir: string): void {
-  const fd = openSync(dir, "r");
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, "r");
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }

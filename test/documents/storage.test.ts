@@ -20,7 +20,7 @@ describe("documents: storage, crash safety and the orphan sweeper", () => {
   /** What a crash between "file durable" and "row committed" leaves: the file in place, no row. */
   async function orphan(bytes: Buffer, ageMs: number): Promise<string> {
     const temp = await h.library.stage(bytes, "orphan.bin");
-    h.library.store.commit(temp.path, temp.sha256);
+    await h.library.store.commit(temp.path, temp.sha256);
     h.library.store.unpin(temp.sha256);
     const file = h.library.store.pathOf(temp.sha256);
     const t = new Date(Date.now() - ageMs);
@@ -62,7 +62,7 @@ describe("documents: storage, crash safety and the orphan sweeper", () => {
     h.library.store.unpin(sha(bytes));
     // reused: storing the same bytes again touches the old file, so the grace period protects it
     const temp = await h.library.stage(bytes, "again.pdf");
-    expect(h.library.store.commit(temp.path, temp.sha256)).to.deep.equal({ created: false });
+    expect(await h.library.store.commit(temp.path, temp.sha256)).to.deep.equal({ created: false });
     h.library.store.unpin(temp.sha256);
     expect((await h.library.sweep()).orphans).to.equal(0);
     expect(existsSync(file)).to.equal(true);
