@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { DossierError } from "../../src/dossiers/errors.js";
+import type { PartyInput } from "../../src/dossiers/parties/types.js";
 import { startParties, type PartiesHarness } from "./harness.js";
 
 async function rejection(p: Promise<unknown>): Promise<DossierError> {
@@ -111,7 +112,7 @@ describe("address book (PartyBook)", () => {
   describe("duplicates", () => {
     it("should warn about the same e-mail, phone, VAT number, or a close name at the same postcode", async () => {
       const a = await h.create({ kind: "organisation", organisationName: "Boulangerie Martin", address: { postcode: "69003", city: "Lyon" }, email: "pain@martin.fr", phone: "04 78 00 00 01", vatNumber: "FR40303265045" });
-      const check = (input: object) => h.book.duplicatesOf(input).map((d) => ({ id: d.party.id, reasons: d.reasons }));
+      const check = (input: PartyInput) => h.book.duplicatesOf(input).map((d) => ({ id: d.party.id, reasons: d.reasons }));
       expect(check({ kind: "person", lastName: "X", email: "PAIN@martin.fr" })).to.deep.equal([{ id: a.id, reasons: ["same email pain@martin.fr"] }]);
       expect(check({ kind: "person", lastName: "X", phone: "+33478000001" })).to.deep.equal([{ id: a.id, reasons: ["same phone +33 4 78 00 00 01"] }]);
       expect(check({ organisationName: "Autre", vatNumber: "FR 403 032 650 45" })).to.deep.equal([{ id: a.id, reasons: ["same VAT number FR40303265045"] }]);

@@ -96,16 +96,24 @@ export class PartySearch {
     if (match && out.length < limit) {
       // Words anywhere (name, e-mails, address, tags). Ranking sorts every match, so it is used
       // only when the words are selective; a broad prefix (one or two letters) takes the first ones.
-      const probe = this.db.prepare(`SELECT rowid FROM party_fts WHERE party_fts MATCH ? LIMIT ${RANKED_MAX + 1}`).all(match);
-      const ranked = probe.length <= RANKED_MAX;
-      add(
-        this.db
-          .prepare(
-            `SELECT p.id FROM party_fts JOIN party p ON p.id = party_fts.rowid WHERE party_fts MATCH ? AND ${f.sql} ` +
-              (ranked ? `ORDER BY bm25(party_fts, 10.0, 4.0, 2.0, 1.0), p.name_key ` : "") + `LIMIT ?`,
-          )
-          .all(match, ...f.params, limit + out.length) as Raw[],
-      );
+      const probe = this.db.prepare(`SELECT rowid AS id FROM party_fts WHERE party_fts MATCH ? LIMIT ${RANKED_MAX + 1}`).all(match) as Raw[];
+      const rest = limit - out.length;
+      if (probe.length <= RANKED_MAX) {
+        add(
+          this.db
+            .prepare(`SELECT p.id FROM party_fts JOIN party p ON p.id = party_fts.rowid WHERE party_fts MATCH ? AND ${f.sql} ORDER BY bm25(party_fts, 10.0, 4.0, 2.0, 1.0), p.name_key LIMIT ?`)
+            .all(match, ...f.params, limit + out.length) as Raw[],
+        );
+      } else {
+        // The probe already holds the first matches: keep those passing the filters, in id order.
+        const kept = this.db
+          .prepare(`SELECT p.id FROM party p WHERE p.id IN (SELECT value FROM json_each(?)) AND ${f.sql} ORDER BY p.id LIMIT ?`)
+          .all(JSON.stringify(probe.map((r) => r["id"])), ...f.params, limit + out.length) as Raw[];
+        add(kept);
+        if (kept.length < rest) {
+          add(this.db.prepare(`SELECT p.id FROM party_fts JOIN party p ON p.id = party_fts.rowid WHERE party_fts MATCH ? AND ${f.sql} LIMIT ?`).all(match, ...f.params, limit + out.length) as Raw[]);
+        }
+      }
     }
     return out;
   }
