@@ -13,7 +13,7 @@ import type { ExecutableProcess } from "./model/types.js";
 import type { IdGenerator } from "./ids.js";
 import type { SqliteStore } from "../persistence/sqlite-store.js";
 import { replaceStartSubscriptions } from "./runtime/start-events.js";
-import { checkBpmnText, type BpmnTextLimits } from "./model/limits.js";
+import { checkBpmnCharacters, checkBpmnSizes, type BpmnTextLimits } from "./model/limits.js";
 import { DEFAULT_LIMITS } from "./limits.js";
 
 export interface DeployResource {
@@ -81,10 +81,16 @@ export async function prepareDeployment(resources: DeployResource[], limits: Bpm
     const name = resource.name;
     try {
       if (/\.(bpmn|bpmn20\.xml|xml)$/i.test(name)) {
-        const { definitions } = await parseBpmn(name, resource.content);
         const xml = decodeText(name, resource.content);
+        // Before parsing: a 4 MB name or an undefined entity is refused without building a model of it.
+        const tooLong = checkBpmnSizes(name, xml, limits);
+        if (tooLong.length > 0) {
+          problems.push(...tooLong);
+          continue;
+        }
+        const { definitions } = await parseBpmn(name, resource.content);
         const { processes, problems: found } = compileDefinitions(name, definitions);
-        problems.push(...found, ...checkBpmnText(name, xml, limits));
+        problems.push(...checkBpmnCharacters(name, xml), ...found);
         const checksum = sha256(xml);
         for (const compiled of processes) prepared.processes.push({ resourceName: name, checksum, xml, compiled });
       } else if (/\.(form|json)$/i.test(name)) {

@@ -19,7 +19,7 @@ const PREDEFINED = new Set(["lt", "gt", "amp", "quot", "apos"]);
 // eslint-disable-next-line no-control-regex
 const FORBIDDEN_RAW = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Linear: a tag's scan stops at the next '<' (which XML forbids inside attribute values).
-const TAG = /<([A-Za-z_][\w:.-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>/g;
+const TAG = /<(\/?)([A-Za-z_][\w:.-]*)((?:[^<>"']|"[^"<]*"|'[^'<]*')*)>/g;
 const ATTRIBUTE = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 const ID = /\bid\s*=\s*(?:"([^"]*)"|'([^']*)')/;
 
@@ -34,18 +34,29 @@ function withoutUnparsed(xml: string): string {
   return xml.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>/g, (m) => " ".repeat(m.length));
 }
 
-/** Problems with the XML text of `resource`; empty when it is within the limits. */
-export function checkBpmnText(resource: string, xml: string, limits: BpmnTextLimits): Problem[] {
+function collector(resource: string): { problems: Problem[]; add(message: string, elementId?: string): void } {
   const problems: Problem[] = [];
-  const add = (message: string, elementId?: string) => {
-    if (problems.length < MAX_PROBLEMS) problems.push({ resource, ...(elementId ? { elementId } : {}), message });
+  return {
+    problems,
+    add(message, elementId) {
+      if (problems.length < MAX_PROBLEMS) problems.push({ resource, ...(elementId ? { elementId } : {}), message });
+    },
   };
+}
+
+/**
+ * Characters and entity references of the XML text of `resource` (run once it parsed, so that a
+ * DOCTYPE is reported as such first); empty when all are allowed. Each undefined entity is named once.
+ */
+export function checkBpmnCharacters(resource: string, xml: string): Problem[] {
+  const { problems, add } = collector(resource);
   const raw = FORBIDDEN_RAW.exec(xml);
   if (raw) add(`Expected only characters XML allows, but found ${describeChar(raw[0])} at offset ${raw.index}`);
-
-  const markup = withoutUnparsed(xml);
-  for (const ref of markup.matchAll(/&([^;&<>\s]{0,40})(;?)/g)) {
+  const seen = new Set<string>();
+  for (const ref of withoutUnparsed(xml).matchAll(/&([^;&<>\s]{0,40})(;?)/g)) {
     const [, name = "", semicolon] = ref;
+    if (seen.has(name + semicolon)) continue;
+    seen.add(name + semicolon);
     const numeric = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(name);
     if (!semicolon) add(`Expected '&' to start an entity reference such as &amp;, but found '&${name.slice(0, 20)}' at offset ${ref.index}`);
     else if (numeric) {
@@ -54,14 +65,23 @@ export function checkBpmnText(resource: string, xml: string, limits: BpmnTextLim
     } else if (!PREDEFINED.has(name)) add(`Expected only the entities &lt; &gt; &amp; &quot; &apos;, but found the undefined entity '&${name};' at offset ${ref.index}`);
     if (problems.length >= MAX_PROBLEMS) break;
   }
+  return problems;
+}
 
+/**
+ * Lengths of the attributes and texts of `resource`, run before it is parsed (a linear scan: a
+ * 4 MB name is refused without building a model of it); empty when all are within the limits.
+ */
+export function checkBpmnSizes(resource: string, xml: string, limits: BpmnTextLimits): Problem[] {
+  const { problems, add } = collector(resource);
+  const markup = withoutUnparsed(xml);
   let lastId: string | undefined;
   let end = 0;
   for (const tag of markup.matchAll(TAG)) {
-    const [whole, tagName = "", attributes = ""] = tag;
+    const [whole, closing, tagName = "", attributes = ""] = tag;
     const text = markup.slice(end, tag.index);
     if (text.length > limits.bpmnMaxAttributeLength && text.trim().length > limits.bpmnMaxAttributeLength) {
-      add(`Expected a text of at most ${limits.bpmnMaxAttributeLength} characters (BPMN_MAX_ATTRIBUTE_LENGTH), but found ${text.trim().length} before <${tagName}>`, lastId);
+      add(`Expected a text of at most ${limits.bpmnMaxAttributeLength} characters (BPMN_MAX_ATTRIBUTE_LENGTH), but found ${text.trim().length} ${closing ? "in" : "before"} <${tagName}>`, lastId);
     }
     end = tag.index + whole.length;
     const id = ID.exec(attributes);
