@@ -1,7 +1,37 @@
 /** The task's context beside its form: process, dossier, previous steps, open incidents. */
 import { h } from "../shared/dom.js";
-import { formatDate, t } from "../shared/i18n.js";
+import { formatDate, register, t } from "../shared/i18n.js";
 import type { Step, TaskContext } from "./tasks.js";
+import "../dossiers/panel.css";
+
+register({
+  fr: { "inbox.dossier.panel": "Dossier", "inbox.dossier.open": "Ouvrir la vue 360°", "inbox.dossier.documents": "{count} document(s)" },
+  en: { "inbox.dossier.panel": "File", "inbox.dossier.open": "Open the 360° view", "inbox.dossier.documents": "{count} document(s)" },
+});
+
+/** The dossier the task's process belongs to (GET …/context `dossier`), when there is one. */
+interface TaskDossier {
+  reference: string;
+  title: string;
+  state: string;
+  stateLabel?: string;
+  typeName?: string;
+  customer?: { name: string } | null;
+  documents?: number;
+  documentsCount?: number;
+}
+
+function dossierPanel(d: TaskDossier): HTMLElement {
+  const href = `/dossiers/${encodeURIComponent(d.reference)}`;
+  const count = d.documents ?? d.documentsCount;
+  return h("section", { class: "task-dossier", "aria-label": t("inbox.dossier.panel"), "data-testid": "task-dossier", "data-reference": d.reference },
+    h("h4", {}, t("inbox.dossier.panel"), d.typeName ? h("span", { class: "muted" }, ` · ${d.typeName}`) : null),
+    h("p", { class: "dossier-line" }, h("a", { href, class: "task-ref" }, d.reference), " ", h("span", { class: "badge dossier-state", "data-state": d.state }, d.stateLabel ?? d.state)),
+    h("p", { class: "dossier-title" }, h("strong", {}, d.title)),
+    d.customer?.name ? h("p", {}, `${t("inbox.context.customer")} : ${d.customer.name}`) : null,
+    count !== undefined ? h("p", { class: "muted" }, t("inbox.dossier.documents", { count })) : null,
+    h("a", { href, class: "dossier-open", "data-action": "open-dossier" }, t("inbox.dossier.open"), " →"));
+}
 
 function stepItem(step: Step): HTMLElement {
   const when = step.state === "ACTIVE" ? t("inbox.context.active")
@@ -22,7 +52,9 @@ export function renderContext(context: TaskContext): HTMLElement {
     [t("inbox.context.started"), formatDate(context.instanceStartDate)],
   ];
   const steps = context.steps; // in the order they started, like a timeline
+  const dossier = (context as TaskContext & { dossier?: TaskDossier | null }).dossier ?? null;
   return h("aside", { class: "task-context", "aria-label": t("inbox.context"), "data-testid": "context" },
+    dossier ? dossierPanel(dossier) : null,
     h("h3", {}, t("inbox.context")),
     h("dl", {}, ...facts.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     context.incidents.length > 0 && h("section", { class: "incidents", "data-testid": "incidents" },
