@@ -69,6 +69,7 @@ export function normaliseParty(input: PartyInput): Normalised {
     lastName = text("lastName", input.lastName, 128);
     firstName = text("firstName", input.firstName, 128);
     if (lastName === null && !problems.some((p) => p.field === "lastName")) bad("lastName", "a person needs a last name");
+    if (!isBlank(input.name)) bad("name", "a person's name is made of lastName and firstName (name is for organisations)");
   }
   const name = kind === "organisation" ? organisationName ?? "" : [lastName, firstName].filter(Boolean).join(" ");
 
