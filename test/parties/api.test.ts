@@ -103,6 +103,17 @@ describe("address book API (/api/parties)", () => {
     expect(invalid.body.problems).to.deep.equal([{ field: "email", message: "expected an e-mail address (name@example.fr), but found 'nope'" }]);
   });
 
+  it("should let only one of two concurrent changes based on the same version through", async () => {
+    const id = (await h.call("POST", "/api/parties", { body: acme })).body.id;
+    const [a, b] = await Promise.all([
+      h.call("PATCH", `/api/parties/${id}`, { body: { tags: ["a"], version: 1 } }),
+      h.call("PATCH", `/api/parties/${id}`, { body: { tags: ["b"], version: 1 } }),
+    ]);
+    expect([a.status, b.status].sort()).to.deep.equal([200, 409]);
+    const winner = a.status === 200 ? a : b;
+    expect((await h.call("GET", `/api/parties/${id}`)).body.tags).to.deep.equal(winner.body.tags);
+  });
+
   it("should merge (parties.manage) and resolve the merged id to the survivor", async () => {
     const keep = (await h.call("POST", "/api/parties", { body: acme })).body;
     const dup = (await h.call("POST", "/api/parties", { body: { kind: "organisation", organisationName: "ACME toitures", email: "devis@acme.fr" } })).body;

@@ -179,6 +179,16 @@ describe("address book (PartyBook)", () => {
       expect(h.book.related(h.book.get(org.id)!).subsidiaries.map((s) => s.id)).to.deep.equal([child.id]);
     });
 
+    it("should never leave the survivor under one of its own subsidiaries", async () => {
+      const group = await h.create({ kind: "organisation", organisationName: "Groupe" });
+      const branch = await h.create({ kind: "organisation", organisationName: "Agence", parentId: group.id });
+      const office = await h.create({ kind: "organisation", organisationName: "Bureau", parentId: branch.id });
+      // The group merged into its grand-child: the branch now hangs under the survivor, which must not hang under the branch.
+      const survivor = await h.test.engine.transaction(() => h.book.merge(group.id, office.id, "m"));
+      expect(survivor.parentId).to.equal(null);
+      expect(h.book.get(branch.id)!.parentId).to.equal(office.id);
+    });
+
     it("should roll the whole merge back when a hook fails, and refuse merging a merged party or different kinds", async () => {
       const a = await h.create({ kind: "person", lastName: "A", email: "a@a.fr" });
       const b = await h.create({ kind: "person", lastName: "B", email: "b@b.fr" });

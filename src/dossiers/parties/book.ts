@@ -199,6 +199,16 @@ export class PartyBook {
     run(`UPDATE party SET merged_into = ?, merged_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ?`, intoId, at, at, actor, fromId);
     // Contacts were just rewritten in the table: re-read them into the survivor's document.
     doc.contacts = mergeContacts(doc.contacts, this.store.load(intoId)!.contacts).filter((c) => c.partyId !== intoId);
+    // The merged party's subsidiaries now hang under the survivor: the survivor must not end up
+    // under one of them (or under the merged party itself).
+    if (doc.parentId === fromId) doc.parentId = from.parentId === intoId ? null : from.parentId;
+    for (let cursor = doc.parentId, hops = 0; cursor !== null && hops < 64; hops++) {
+      if (cursor === intoId) {
+        doc.parentId = null;
+        break;
+      }
+      cursor = (this.store.raw(cursor)?.["parent_id"] as number | null | undefined) ?? null;
+    }
     this.store.update(intoId, doc, at, actor);
     return this.store.load(intoId)!;
   }
