@@ -163,6 +163,8 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
       dirty = false;
       dirtyBadge.hidden = true;
       message.replaceChildren(h("p", { class: "banner info", "data-testid": "saved" }, t("admin.saved", { version: saved?.version ?? "?" })));
+      const heading = main.querySelector(".editor-head h1");
+      if (heading) heading.textContent = t("admin.editType", { name: label(draft.name, draft.id), version: saved?.version ?? "?" });
       if (!existing) history.replaceState(null, "", `/admin/dossier-types/${encodeURIComponent(draft.id)}`);
     } catch (e) {
       const problems = problemsOf(e);

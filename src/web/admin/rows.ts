@@ -85,7 +85,9 @@ export function rowsEditor(path: string, items: Item[], columns: Column[], make:
       case "select":
         return h("select", { "aria-label": aria, name: c.key, onchange: (e: Event) => { set(item, c.key, (e.target as HTMLSelectElement).value || undefined); onChange(); render(); } },
           h("option", { value: "" }, "—"),
-          ...(c.choices?.() ?? []).map((o) => h("option", { value: o.value, selected: o.value === value }, o.label)));
+          ...(c.choices?.() ?? []).map((o) => h("option", { value: o.value, selected: o.value === value }, o.label)),
+          // A value the choices do not know (a process not deployed here, a state renamed) stays visible, not silently dropped.
+          typeof value === "string" && value && !(c.choices?.() ?? []).some((o) => o.value === value) ? h("option", { value, selected: true }, `${value} (?)`) : null);
       case "multi": {
         const values = Array.isArray(value) ? (value as string[]) : [];
         return h("div", { class: "multi" }, ...(c.choices?.() ?? []).map((o) => h("label", { class: "check" },

@@ -12,7 +12,7 @@ export type Label = { fr?: string; en?: string } | string | undefined | null;
 export function label(value: Label, fallback = ""): string {
   if (!value) return fallback;
   if (typeof value === "string") return value;
-  return value[lang()] ?? value.fr ?? value.en ?? fallback;
+  return value[lang()] || value.fr || value.en || fallback;
 }
 
 export type FieldType = "text" | "longText" | "number" | "amount" | "date" | "boolean" | "choice" | "multiChoice" | "email" | "phone" | "party" | "document";

@@ -59,6 +59,7 @@ export class FieldsSection {
         let v = readField(form, f);
         if (v === undefined) v = null;
         if (Array.isArray(v) && v.length === 0 && !base.data[f.id]) v = null;
+        if (f.type === "boolean" && v === false && base.data[f.id] === undefined) v = null; // an untouched box is no answer
         if (!same(v, base.data[f.id] ?? null)) data[f.id] = v;
       }
       const newTitle = title.value.trim();
@@ -70,6 +71,7 @@ export class FieldsSection {
       if (!Object.keys(data).length && newTitle === undefined) { this.editing = false; this.render(this.dossier, this.type); return; }
       save.disabled = true;
       message.replaceChildren();
+      showProblems(form, []);
       try {
         const next = await patchDossier(this.reference, base.version, { ...(Object.keys(data).length ? { data } : {}), ...(newTitle !== undefined ? { title: newTitle } : {}) });
         this.editing = false;
