@@ -23,6 +23,17 @@ function asObject(v: unknown, name: string): Record<string, unknown> | undefined
   return v as Record<string, unknown>;
 }
 
+/** A child dossier takes its parent's parties in the roles its own type has (the customer of a contract is the file's). */
+function inheritedParties(domain: Domain, parentId: number, childType: string) {
+  const roles = domain.types.get(childType)?.partyRoles ?? [];
+  const out: Array<{ role: string; partyId: number }> = [];
+  for (const link of domain.service.partiesOf(parentId)) {
+    const role = roles.find((r) => r.id === link.role);
+    if (role && (role.multiple || !out.some((l) => l.role === role.id))) out.push(link);
+  }
+  return out;
+}
+
 export function handleDossierUpdate(domain: Domain, job: ActivatedJob): Promise<void> {
   const v = job.variables;
   const reference = typeof v["dossierRef"] === "string" ? v["dossierRef"] : undefined;
@@ -36,9 +47,7 @@ export function handleDossierUpdate(domain: Domain, job: ActivatedJob): Promise<
   const tags = v["tags"];
   if (state !== undefined && state !== null && typeof state !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'state' to be a state id, but found ${JSON.stringify(state)}`);
   if (note !== undefined && note !== null && typeof note !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'note' to be text, but found ${JSON.stringify(note)?.slice(0, 80)}`);
-  const preparedChild = child
-    ? domain.service.prepareCreate(null, { type: String(child["type"] ?? ""), title: String(child["title"] ?? ""), data: asObject(child["data"], "child.data") ?? {}, parent: dossier.reference, sector: dossier.sector, owner: dossier.owner, parties: [] })
-    : undefined;
+  const preparedChild = child ? domain.service.prepareCreate(null, { type: String(child["type"] ?? ""), title: String(child["title"] ?? ""), data: asObject(child["data"], "child.data") ?? {}, parent: dossier.reference, sector: dossier.sector, owner: dossier.owner, parties: inheritedParties(domain, dossier.id, String(child["type"] ?? "")) }) : undefined;
   return domain.engine.transaction((tx) => {
     const out: Record<string, unknown> = {};
     if (set || tags !== undefined) {

@@ -125,6 +125,7 @@ export class Catalogue {
   startAction(principal: Principal | null, dossier: DossierRow, type: StoredType, actionId: string, variables: Record<string, unknown> = {}): Promise<number> {
     const action = (type.catalogue.actions ?? []).find((a) => a.id === actionId);
     if (!action) throw new DossierError("NOT_FOUND", `Expected an action of '${type.id}' (${(type.catalogue.actions ?? []).map((a) => a.id).join(", ") || "none"}), but found '${actionId}'`);
+    variables = { ...(action.variables ?? {}), ...variables };
     return this.deps.engine.transaction((tx) => {
       const reason = this.unavailable(principal, dossier, action, "en");
       if (reason) throw new DossierError("INVALID_STATE", `Expected the action '${actionId}' to be available for ${dossier.reference}, but: ${reason}`);

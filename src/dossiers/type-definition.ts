@@ -76,6 +76,8 @@ export interface CatalogueAction {
   roles?: string[];
   /** May it run several times at once in the same dossier? */
   concurrent?: boolean;
+  /** Default start variables; the caller's variables (POST …/actions/{id} `variables`) override them. */
+  variables?: Record<string, unknown>;
 }
 
 export interface CatalogueReaction {
@@ -201,6 +203,7 @@ export function checkDefinition(raw: unknown, typeId: string): { definition?: Ty
     uniqueIds("catalogue.actions", actions);
     actions.forEach((a: any, i: number) => {
       if (typeof a?.processId !== "string" || a.processId === "") p(`catalogue.actions[${i}].processId`, "expected a process id");
+      if (a?.variables !== undefined && (typeof a.variables !== "object" || a.variables === null || Array.isArray(a.variables))) p(`catalogue.actions[${i}].variables`, "expected an object of default variables");
       if (a?.activity !== undefined && (typeof a.activity !== "string" || a.activity === "")) p(`catalogue.actions[${i}].activity`, "expected the id of an activity of the case's ad-hoc sub-process");
       if (a?.condition !== undefined) {
         const text = typeof a.condition === "string" ? a.condition.replace(/^=/, "") : null;

@@ -44,12 +44,16 @@ export function levenshtein(a: string, b: string, max: number): number {
   return prev[b.length]!;
 }
 
-/** Two names are close when their keys are equal or at most 2 edits apart (on names of 5+ letters). */
+/**
+ * Two names are close when their keys are equal or at most 2 edits apart (on names of 5+ letters)
+ * with the same numbers: "Agence Lyon 3" and "Agence Lyon 4" are two agencies, not a typo.
+ */
 export function closeNames(a: string, b: string): boolean {
   if (a === "" || b === "") return false;
   if (a === b) return true;
   const shortest = Math.min(a.length, b.length);
   if (shortest < 5) return false;
+  if ((a.match(/\d+/g) ?? []).join(" ") !== (b.match(/\d+/g) ?? []).join(" ")) return false;
   return levenshtein(a, b, 2) <= 2;
 }
 

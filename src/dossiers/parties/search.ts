@@ -144,7 +144,10 @@ export class PartySearch {
     const folded = fold(doc.name);
     if (postcode && folded !== "") {
       const sorted = nameKey(doc.name);
-      const rows = this.db.prepare(`SELECT p.id, p.name, p.name_key FROM party p WHERE p.postcode = ? ${live} LIMIT 20000`).all(postcode) as Raw[];
+      // Close names have nearly the same length (the same words in another order: exactly the same).
+      const rows = this.db
+        .prepare(`SELECT p.id, p.name, p.name_key FROM party p WHERE p.postcode = ? AND length(p.name_key) BETWEEN ? AND ? ${live} LIMIT 20000`)
+        .all(postcode, folded.length - 2, folded.length + 2) as Raw[];
       for (const r of rows) {
         if (closeNames(folded, r["name_key"]) || closeNames(sorted, nameKey(r["name"]))) reason(r["id"], `close name (${r["name"]}) at postcode ${postcode}`);
       }
