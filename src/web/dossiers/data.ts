@@ -87,7 +87,7 @@ export interface Verification { valid: boolean; entries: number; firstInvalid?: 
 export interface DossierAction { id: string; label: Label; processId: string; available: boolean; reason?: string }
 export interface SavedView { id: string | number; name: string; type: string | null; filters: Record<string, string>; columns: string[]; sort: string; shared?: boolean }
 export interface DocumentInfo {
-  id: number | string; filename: string; documentType?: string | null; documentTypeLabel?: Label; mediaType?: string; contentType?: string; size?: number;
+  id: number | string; filename: string; title?: string; documentType?: string | null; documentTypeLabel?: Label; mime?: string; mediaType?: string; contentType?: string; size?: number; revision?: number;
   status?: string; statusReason?: string | null; reason?: string | null; createdAt?: string; uploadedAt?: string; uploadedBy?: string; version?: number;
 }
 export interface SearchResults {
@@ -132,8 +132,10 @@ export const deleteView = (id: string | number) => api("DELETE", `/api/dossier-v
 
 export const searchParties = async (q: string) => (await api<{ items: PartySummary[] }>("GET", `/api/parties?q=${enc(q)}`)).items;
 export const createParty = (party: Record<string, unknown>) => api<PartySummary>("POST", "/api/parties", party);
-export const partyDuplicates = async (party: Record<string, unknown>) =>
-  (await api<{ items: Array<{ party: PartySummary; reasons: string[] }> }>("POST", "/api/parties/duplicates", party)).items;
+export async function partyDuplicates(party: Record<string, unknown>): Promise<Array<{ party: PartySummary; reasons: string[] }>> {
+  const answer = await api<{ duplicates?: Array<{ party: PartySummary; reasons: string[] }>; items?: Array<{ party: PartySummary; reasons: string[] }> }>("POST", "/api/parties/duplicates", party);
+  return answer.duplicates ?? answer.items ?? [];
+}
 
 export const documents = async (reference: string) => (await api<{ items: DocumentInfo[] }>("GET", `${ref(reference)}/documents`)).items;
 export function uploadDocuments(reference: string, files: File[], documentType: string): Promise<unknown> {

@@ -185,15 +185,19 @@ export class PartyPicker {
     const v = (name: string) => this.createForm.querySelector<HTMLInputElement>(`[name=${name}]`)?.value.trim() ?? "";
     const c = (name: string) => this.createForm.querySelector<HTMLInputElement>(`[name=${name}]`)?.checked ?? false;
     const org = this.createForm.querySelector<HTMLInputElement>("[name=kind]:checked")?.value === "organisation";
-    const party: Record<string, unknown> = {
-      kind: org ? "organisation" : "person",
-      ...(org ? { name: v("orgName") } : { lastName: v("lastName"), firstName: v("firstName") }),
-      emails: v("email") ? [v("email")] : [],
-      phones: v("phone") ? [{ number: v("phone"), label: "main" }] : [],
-      address: { street: v("street"), number: v("number"), postcode: v("postcode"), city: v("city"), country: v("country") || "BE" },
-      flags: { prospect: c("prospect"), customer: c("customer") },
-      vatSubject: c("vatSubject"),
-    };
+    // docs/parties.md: a person's name is lastName/firstName; flags a list; phones as typed; unknown or empty parts left out.
+    const party: Record<string, unknown> = { kind: org ? "organisation" : "person" };
+    if (org) party["name"] = v("orgName");
+    else { party["lastName"] = v("lastName"); if (v("firstName")) party["firstName"] = v("firstName"); }
+    if (v("email")) party["emails"] = [v("email")];
+    if (v("phone")) party["phones"] = [v("phone")];
+    const address: Record<string, string> = {};
+    for (const k of ["street", "number", "postcode", "city", "country"]) if (v(k)) address[k] = v(k);
+    if (Object.keys(address).some((k) => k !== "country")) party["address"] = address;
+    else if (address["country"]) party["address"] = { country: address["country"] };
+    const flags = (["prospect", "customer"] as const).filter((f) => c(f));
+    if (flags.length) party["flags"] = flags;
+    if (c("vatSubject") || v("vatNumber")) party["vatSubject"] = true;
     if (v("vatNumber")) party["vatNumber"] = v("vatNumber");
     return party;
   }
@@ -204,7 +208,7 @@ export class PartyPicker {
     this.dupTimer = window.setTimeout(async () => {
       if (!this.creating) return;
       const party = this.readParty();
-      const named = party["name"] || party["lastName"] || (party["emails"] as string[]).length || (party["phones"] as unknown[]).length;
+      const named = party["name"] || party["lastName"] || party["emails"] || party["phones"] || party["vatNumber"];
       if (!named) { this.duplicates.hidden = true; return; }
       try {
         const found = await partyDuplicates(party);

@@ -21,7 +21,7 @@ function loadPdfJs(): Promise<typeof PdfJs> {
 }
 
 export function kindOf(doc: DocumentInfo): "pdf" | "image" | "other" {
-  const type = (doc.contentType ?? doc.mediaType ?? "").toLowerCase();
+  const type = (doc.mime ?? doc.contentType ?? doc.mediaType ?? "").toLowerCase();
   if (type === "application/pdf" || (!type && /\.pdf$/i.test(doc.filename))) return "pdf";
   if (type.startsWith("image/") || (!type && /\.(png|jpe?g|gif|webp)$/i.test(doc.filename))) return "image";
   return "other";

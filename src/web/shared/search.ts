@@ -29,14 +29,22 @@ interface Results {
   documents: Array<{ id: string | number; filename: string; snippet?: string; dossiers: Array<{ reference: string; title: string }> }>;
 }
 
-/** A snippet with the server's highlight marks (<b>, <mark>) as <mark> elements; everything else is text. */
-function snippet(text: string): HTMLElement {
+/**
+ * A snippet from the server (HTML-escaped text with the matches in <mark>): parsed inert in a
+ * template, then rebuilt from its text and <mark> elements only.
+ */
+function snippet(html: string): HTMLElement {
+  const template = document.createElement("template");
+  template.innerHTML = html;
   const out = h("span", { class: "snippet" });
-  const parts = text.split(/(<(?:b|mark)>.*?<\/(?:b|mark)>)/g);
-  for (const part of parts) {
-    const m = /^<(b|mark)>(.*)<\/\1>$/.exec(part);
-    out.append(m ? h("mark", {}, m[2]!.replace(/<[^>]*>/g, "")) : part.replace(/<[^>]*>/g, ""));
-  }
+  const walk = (node: Node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) out.append(child.textContent ?? "");
+      else if (child instanceof Element && /^(mark|b)$/i.test(child.tagName)) out.append(h("mark", {}, child.textContent ?? ""));
+      else walk(child);
+    }
+  };
+  walk(template.content);
   return out;
 }
 
