@@ -72,7 +72,7 @@ const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
 /** The condition that document `alias`.id shows in at least one dossier the caller sees (`access` on alias `d`). */
 export function documentVisibility(access: SqlCondition, alias = "doc"): SqlCondition {
   return {
-    sql: `EXISTS (SELECT 1 FROM dossier_document vdd JOIN dossier d ON d.id = vdd.dossier_id WHERE vdd.document_id = ${alias}.id AND ${access.sql})`,
+    sql: `EXISTS (SELECT 1 FROM dossier_document vdd CROSS JOIN dossier d ON d.id = vdd.dossier_id WHERE vdd.document_id = ${alias}.id AND ${access.sql})`,
     params: access.params,
   };
 }
@@ -95,7 +95,7 @@ export function documentViews(db: Database.Database, docs: DocumentRow[], access
     .all(...ids) as Array<Record<string, any>>;
   const dossiers = db
     .prepare(
-      `SELECT dd.document_id, d.id, d.reference, d.title FROM dossier_document dd JOIN dossier d ON d.id = dd.dossier_id ` +
+      `SELECT dd.document_id, d.id, d.reference, d.title FROM dossier_document dd CROSS JOIN dossier d ON d.id = dd.dossier_id ` +
         `WHERE dd.document_id IN (${marks(ids.length)}) AND ${access.sql} ORDER BY dd.added_at, d.id`,
     )
     .all(...ids, ...access.params) as Array<Record<string, any>>;

@@ -54,7 +54,7 @@ describe("documents: text extraction and search", () => {
 
   it("should treat what the user types as words, never as FTS syntax", async () => {
     await h.upload("CLI-1", [["a.txt", Buffer.from("NEAR OR AND", "utf8")]]);
-    expect(ftsQuery(`"x" OR y* -z NEAR(a)`)).to.equal(`"x"* "OR"* "y"* "z"* "NEAR"* "a"*`);
+    expect(ftsQuery(`"xy" OR y* -z NEAR(ab)`)).to.equal(`"xy"* "OR"* "y" "z" "NEAR"* "ab"*`);
     expect(ftsQuery("  ,;  ")).to.equal(null);
     expect(search("agent", `") OR ("`)).to.have.length(1);
     expect(search("agent", "")).to.deep.equal([]);
