@@ -1,10 +1,13 @@
 /**
  * Text for search, extracted BEFORE the row's transaction (never a child process inside one):
  * `pdftotext -enc UTF-8 -q <file> -` for PDF, with a timeout and an output cap, at most two at a
- * time; text formats as they are; images and the others have no text. A PDF that pdftotext cannot
+ * time; text formats as they are; OOXML and ODF from their XML parts (office-text.ts); images have
+ * no text. A PDF that pdftotext cannot
  * read (damaged, encrypted, scanned without OCR) is stored without text rather than refused.
  */
 import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { officeText } from "./office-text.js";
 
 export interface ExtractLimits {
   /** pdftotext is killed after this long, ms. */
@@ -22,8 +25,17 @@ export class TextExtractor {
   constructor(private readonly limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS, private readonly parallel = 2, private readonly log: (m: string) => void = () => undefined) {}
 
   /** The text of a file of this family, or null when it has none (or it could not be read). */
-  async extract(file: string, family: string, decodedText?: string): Promise<string | null> {
+  async extract(file: string, family: string, decodedText?: string, mime = ""): Promise<string | null> {
     if (family === "text" || family === "mail") return clean(decodedText ?? "", this.limits.maxChars);
+    if (family === "office") {
+      try {
+        const text = await officeText(await readFile(file), mime, this.limits.maxChars);
+        return text === null ? null : clean(text, this.limits.maxChars);
+      } catch (error) {
+        this.log(`office text extraction failed on ${file}: ${(error as Error).message}`);
+        return null;
+      }
+    }
     if (family !== "pdf") return null;
     await this.acquire();
     try {

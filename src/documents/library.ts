@@ -370,7 +370,7 @@ export class DocumentLibrary {
     const prepared: Prepared[] = [];
     for (const c of checked) {
       const existing = known.get(c.temp.sha256) as { text: string | null } | undefined;
-      const text = existing ? existing.text : await this.extractor.extract(c.temp.path, c.accepted.family, c.accepted.text);
+      const text = existing ? existing.text : await this.extractor.extract(c.temp.path, c.accepted.family, c.accepted.text, c.accepted.mime);
       prepared.push({ ...c, text });
     }
     return prepared;

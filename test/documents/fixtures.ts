@@ -3,7 +3,7 @@
  * (with and without a vbaProject.bin), a Windows executable, a shell script, an OLE file with a
  * VBA storage, an e-mail, a CSV.
  */
-import { crc32, deflateSync } from "node:zlib";
+import { crc32, deflateRawSync, deflateSync } from "node:zlib";
 
 /** A one-page PDF whose text is `lines` (WinAnsi: accents work), with a correct xref table. */
 export function pdf(lines: string[]): Buffer {
@@ -50,30 +50,34 @@ export function png(width = 2, height = 2, seed = 0): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }
 
-/** A ZIP with stored (uncompressed) entries. */
-export function zip(entries: Array<[string, string | Buffer]>): Buffer {
+/** A ZIP with stored (uncompressed) entries, or deflated ones (as Office writes them). */
+export function zip(entries: Array<[string, string | Buffer]>, deflated: boolean | ((name: string) => boolean) = false): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, content] of entries) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
+    const raw = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
+    const deflate = typeof deflated === "function" ? deflated(name) : deflated;
+    const data = deflate ? deflateRawSync(raw) : raw;
     const nameBuf = Buffer.from(name, "utf8");
-    const crc = crc32(data);
+    const crc = crc32(raw);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(deflate ? 8 : 0, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(raw.length, 22);
     local.writeUInt16LE(nameBuf.length, 26);
     locals.push(local, nameBuf, data);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(deflate ? 8 : 0, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(raw.length, 24);
     central.writeUInt16LE(nameBuf.length, 28);
     central.writeUInt32LE(offset, 42);
     centrals.push(central, nameBuf);
@@ -96,13 +100,25 @@ const CONTENT_TYPES = (main: string, extra = "") =>
 const RELS = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`;
 const DOC_XML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Contrat</w:t></w:r></w:p></w:body></w:document>`;
 
-/** A DOCX (no macros). */
-export function docx(): Buffer {
+/** A DOCX (no macros), deflated as Word writes it, whose body has these paragraphs. */
+export function docx(paragraphs: string[] = ["Contrat"], documentXml?: string | Buffer): Buffer {
+  const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const body = paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${esc(p)}</w:t></w:r></w:p>`).join("");
   return zip([
     ["[Content_Types].xml", CONTENT_TYPES("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")],
     ["_rels/.rels", RELS],
-    ["word/document.xml", DOC_XML],
-  ]);
+    ["word/document.xml", documentXml ?? DOC_XML.replace("<w:body><w:p><w:r><w:t>Contrat</w:t></w:r></w:p></w:body>", `<w:body>${body}</w:body>`)],
+  ], true);
+}
+
+/** An ODT (deflated) whose content.xml has these paragraphs. */
+export function odt(paragraphs: string[]): Buffer {
+  const body = paragraphs.map((p) => `<text:p text:style-name="P1">${p.replace(/&/g, "&amp;")}</text:p>`).join("");
+  return zip([
+    ["mimetype", "application/vnd.oasis.opendocument.text"],
+    ["content.xml", `<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>${body}</office:text></office:body></office:document-content>`],
+    ["META-INF/manifest.xml", "<manifest/>"],
+  ], (name) => name !== "mimetype");
 }
 
 /** A document with a VBA project, as Word saves a .docm (content types say macro-enabled). */

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { dossierVisibility } from "../../src/dossiers/access.js";
 import { ftsQuery } from "../../src/documents/search.js";
 import { startHarness, USERS, type Harness } from "./harness.js";
-import { eml, pdf, png } from "./fixtures.js";
+import { docx, eml, odt, pdf, png, zip } from "./fixtures.js";
 
 describe("documents: text extraction and search", () => {
   let h: Harness;
@@ -42,6 +42,33 @@ describe("documents: text extraction and search", () => {
     expect(search("agent", "tres satisf").map((d) => d.id)).to.deep.equal([note.id]);
     expect(search("agent", "tres")[0]!.snippet).to.equal("Client <mark>très</mark> satisfait &lt;b&gt;du devis&lt;/b&gt;");
     expect(search("agent", "attestation assurance").map((d) => d.id)).to.deep.equal([mail.id]);
+  });
+
+  it("should index the words of DOCX, XLSX and ODT documents from their XML", async () => {
+    const sheet = zip([
+      ["[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>`],
+      ["xl/workbook.xml", "<workbook/>"],
+      ["xl/sharedStrings.xml", `<sst><si><t>Montant HT</t></si><si><t>Échéancier &amp; pénalités</t></si></sst>`],
+    ], true);
+    const res = await h.upload("CLI-1", [
+      ["cgv.docx", docx(["Conditions générales de vente", "Clause de résiliation anticipée"])],
+      ["budget.xlsx", sheet],
+      ["compte-rendu.odt", odt(["Réunion de chantier", "Toiture à reprendre"])],
+    ]);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const [cgv, budget, cr] = res.body.items;
+    expect(res.body.items.map((d: any) => d.hasText)).to.deep.equal([true, true, true]);
+    expect(text(cgv.id)).to.equal("Conditions générales de vente\nClause de résiliation anticipée");
+    expect(search("agent", "resiliation").map((d) => d.id)).to.deep.equal([cgv.id]);
+    expect(search("agent", "penalites").map((d) => d.id)).to.deep.equal([budget.id]);
+    expect(search("agent", "toiture reprendre").map((d) => d.id)).to.deep.equal([cr.id]);
+  });
+
+  it("should keep an Office document whose XML inflates past the cap, without text (a zip bomb)", async () => {
+    const bomb = Buffer.concat([Buffer.from("<w:document><w:body><w:p><w:r><w:t>"), Buffer.alloc(40 * 1024 * 1024, 0x61), Buffer.from("</w:t></w:r></w:p></w:body></w:document>")]);
+    const res = await h.upload("CLI-1", [["bombe.docx", docx([], bomb)]]);
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    expect(res.body.items[0].hasText).to.equal(false);
   });
 
   it("should find only documents shown in a dossier the user sees (the predicate is in the query)", async () => {
