@@ -60,7 +60,8 @@ export class CallForm {
       direction: q<HTMLInputElement>("[name=direction]:checked").value,
       contact: q<HTMLInputElement>("[name=contact]").value.trim(),
       at: this.started.toISOString(),
-      outcome: q<HTMLSelectElement>("[name=outcome]").value,
+      // Worded in the user's language: the journal's summary and other readers show it as written.
+      outcome: t(`dossiers.call.outcome.${q<HTMLSelectElement>("[name=outcome]").value}`),
       summary: q<HTMLTextAreaElement>("[name=summary]").value.trim(),
       script,
     };

@@ -100,6 +100,8 @@ export type Problem = { field?: string; elementId?: string; message: string };
 
 const enc = encodeURIComponent;
 const ref = (reference: string) => `/api/dossiers/${enc(reference)}`;
+/** The server words its labels (states, roles, transitions) in the language asked for. */
+const withLang = (path: string) => `${path}${path.includes("?") ? "&" : "?"}lang=${lang()}`;
 
 export async function dossierTypes(): Promise<TypeDefinition[]> {
   return (await api<{ items: TypeDefinition[] }>("GET", "/api/dossier-types")).items;
@@ -109,21 +111,21 @@ export const saveDossierType = (type: TypeDefinition) => api<TypeDefinition>("PU
 export const dossierMeta = () => api<{ sectors: Array<{ id: string; name: string }>; me: { username: string; groups: string[]; roles: string[] } }>("GET", "/api/dossier-meta");
 
 /** `query` is already encoded (field filters such as `f.amount>=1000` keep their operator). */
-export const listDossiers = (query: string) => api<Page<DossierSummary>>("GET", `/api/dossiers?${query}`);
-export const getDossier = (reference: string) => api<Dossier>("GET", ref(reference));
+export const listDossiers = (query: string) => api<Page<DossierSummary>>("GET", withLang(`/api/dossiers?${query}`));
+export const getDossier = (reference: string) => api<Dossier>("GET", withLang(ref(reference)));
 export const createDossier = (body: Record<string, unknown>) => api<{ reference: string; version: number; processInstanceKey?: string }>("POST", "/api/dossiers", body);
 export function patchDossier(reference: string, version: number, body: Record<string, unknown>): Promise<Dossier> {
   // The version goes in the body (the contract's alternative to If-Match): api() owns the headers.
-  return api<Dossier>("PATCH", ref(reference), { ...body, version });
+  return api<Dossier>("PATCH", withLang(ref(reference)), { ...body, version });
 }
 export const changeState = (reference: string, to: string, version: number, comment?: string) =>
-  api<Dossier>("POST", `${ref(reference)}/state`, { to, version, ...(comment ? { comment } : {}) });
+  api<Dossier>("POST", withLang(`${ref(reference)}/state`), { to, version, ...(comment ? { comment } : {}) });
 export const addNote = (reference: string, text: string, isPublic: boolean) => api("POST", `${ref(reference)}/notes`, { text, public: isPublic });
 export const logCall = (reference: string, call: Record<string, unknown>) => api("POST", `${ref(reference)}/calls`, call);
 export const journal = (reference: string, kind?: "exchanges", limit = 200) =>
   api<{ items: JournalEntry[]; next?: string | null }>("GET", `${ref(reference)}/journal?limit=${limit}${kind ? `&kind=${kind}` : ""}`);
 export const verifyJournal = (reference: string) => api<Verification>("GET", `${ref(reference)}/journal/verification`);
-export const dossierActions = async (reference: string) => (await api<{ items: DossierAction[] }>("GET", `${ref(reference)}/actions`)).items;
+export const dossierActions = async (reference: string) => (await api<{ items: DossierAction[] }>("GET", withLang(`${ref(reference)}/actions`))).items;
 export const startAction = (reference: string, id: string) => api<{ processInstanceKey: string }>("POST", `${ref(reference)}/actions/${enc(id)}`, {});
 
 export const views = async () => (await api<{ items: SavedView[] }>("GET", "/api/dossier-views")).items;
@@ -148,7 +150,7 @@ export const documentUrl = (id: string | number, download = false) => `/api/docu
 export const setDocumentStatus = (id: string | number, status: string, reason?: string) =>
   api("POST", `/api/documents/${enc(String(id))}/status`, { status, ...(reason ? { reason } : {}) });
 
-export const search = (q: string) => api<SearchResults>("GET", `/api/search?q=${enc(q)}`);
+export const search = (q: string) => api<SearchResults>("GET", withLang(`/api/search?q=${enc(q)}`));
 
 export async function processDefinitions(): Promise<Array<{ id: string; name: string }>> {
   const page = await api<{ items: Array<{ processDefinitionId: string; name: string | null; version: number }> }>("POST", "/v2/process-definitions/search", {

@@ -14,10 +14,17 @@ import { PartyPicker } from "./party.js";
 import { errorText, fill } from "./widgets.js";
 
 /** The fields asked for at creation: those required now (always, or in the initial state). */
-export function firstFields(type: TypeDefinition): { required: FieldDef[]; others: FieldDef[] } {
+export function firstFields(type: TypeDefinition): { required: FieldDef[]; soon: FieldDef[]; others: FieldDef[] } {
   const initial = type.states.find((s) => s.initial)?.id ?? type.states[0]?.id;
   const isRequired = (f: FieldDef) => f.required === true || (initial !== undefined && (f.requiredInStates ?? []).includes(initial));
-  return { required: type.fields.filter(isRequired), others: type.fields.filter((f) => !isRequired(f) && f.type !== "document" && f.type !== "party") };
+  // Shown first: the fields required now, then those a later state will require (asked early, not enforced).
+  const later = (f: FieldDef) => !isRequired(f) && (f.requiredInStates ?? []).length > 0;
+  const entry = (f: FieldDef) => f.type !== "document" && f.type !== "party";
+  return {
+    required: type.fields.filter(isRequired),
+    soon: type.fields.filter((f) => later(f) && entry(f)),
+    others: type.fields.filter((f) => !isRequired(f) && !later(f) && entry(f)),
+  };
 }
 
 export async function newDossierPage(session: Session, main: HTMLElement): Promise<void> {
@@ -29,8 +36,10 @@ export async function newDossierPage(session: Session, main: HTMLElement): Promi
     searched: () => call.tick("search"),
     chosen: (choice) => { if (choice) { call.tick("identify"); call.setContact(picker.displayName); suggestTitle(); } },
   });
-  const typeSelect = h("select", { id: "new-type", name: "type", required: true, onchange: () => renderFields() },
-    ...types.map((x) => h("option", { value: x.id, selected: x.id === params.get("type") }, label(x.name, x.id))));
+  // The type asked for in the address, else the one this agent used last, else the first.
+  const wanted = params.get("type") ?? localStorage.getItem("dossier.new.type");
+  const typeSelect = h("select", { id: "new-type", name: "type", required: true, onchange: () => { localStorage.setItem("dossier.new.type", typeSelect.value); renderFields(); } },
+    ...types.map((x) => h("option", { value: x.id, selected: x.id === wanted }, label(x.name, x.id))));
   const title = h("input", { id: "new-title", name: "title", required: true, autocomplete: "off", oninput: () => (title.dataset["touched"] = "true") });
   const sector = h("select", { id: "new-sector", name: "sector" }, h("option", { value: "" }, t("dossiers.new.sector.default")),
     ...(meta?.sectors ?? []).map((s) => h("option", { value: s.id }, s.name)));
@@ -46,10 +55,16 @@ export async function newDossierPage(session: Session, main: HTMLElement): Promi
   function renderFields(): void {
     const current = type();
     if (!current) return fieldsHost.replaceChildren();
-    const { required, others } = firstFields(current);
-    if (current.defaultSector && !sector.dataset["touched"]) sector.value = current.defaultSector;
-    fill(fieldsHost, 
+    const { required, soon, others } = firstFields(current);
+    if (!sector.dataset["touched"]) {
+      // The type's default sector when the user may pick it; otherwise the server applies the default.
+      sector.value = [...sector.options].some((o) => o.value === current.defaultSector) ? current.defaultSector! : "";
+    }
+    const role = current.partyRoles.find((r) => r.id === "customer") ?? current.partyRoles.find((r) => r.required) ?? current.partyRoles[0];
+    picker.setLegend(role ? label(role.label, role.id) : t("dossiers.party.legend"));
+    fill(fieldsHost,
       ...required.map((f) => fieldInput(f, undefined, true)),
+      ...soon.map((f) => fieldInput(f, undefined)),
       others.length ? h("details", { class: "more-fields" }, h("summary", {}, t("dossiers.new.moreFields", { count: others.length })), ...others.map((f) => fieldInput(f, undefined))) : null);
   }
   sector.addEventListener("change", () => (sector.dataset["touched"] = "true"));

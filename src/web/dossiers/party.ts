@@ -43,6 +43,11 @@ export class PartyPicker {
       this.selected, this.createForm, this.duplicates);
   }
 
+  setLegend(text: string): void {
+    const legend = this.element.querySelector("legend");
+    if (legend) legend.textContent = text;
+  }
+
   get value(): PartyChoice {
     if (this.chosen) return { partyId: this.chosen.id, summary: this.chosen };
     if (this.creating) return { party: this.readParty() };

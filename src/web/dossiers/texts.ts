@@ -86,6 +86,11 @@ register({
     "dossiers.journal.action.note.added": "Note", "dossiers.journal.action.call.logged": "Appel", "dossiers.journal.action.document.added": "Document ajouté",
     "dossiers.journal.action.document.status": "Statut de document", "dossiers.journal.action.party.added": "Intervenant ajouté",
     "dossiers.journal.action.process.started": "Processus démarré", "dossiers.journal.action.process.ended": "Processus terminé", "dossiers.journal.action.task.completed": "Tâche terminée",
+    "dossiers.journal.action.process.incident": "Incident de processus", "dossiers.journal.action.process.canceled": "Processus annulé",
+    "dossiers.journal.action.party.removed": "Intervenant retiré", "dossiers.journal.action.party.merged": "Fiches fusionnées", "dossiers.journal.action.message.published": "Message publié",
+    "dossiers.journal.action.dossier.updated": "Dossier modifié", "dossiers.journal.action.document.version.added": "Nouvelle version de document",
+    "dossiers.journal.action.document.status.changed": "Statut de document", "dossiers.journal.action.document.linked": "Document lié",
+    "dossiers.journal.action.deadline.reached": "Échéance atteinte", "dossiers.journal.action.child.created": "Dossier enfant créé", "dossiers.journal.action.action.started": "Action démarrée",
   },
   en: {
     "dossiers.title": "Files", "dossiers.types": "File types", "dossiers.allTypes": "All", "dossiers.new": "New file",
@@ -171,5 +176,10 @@ register({
     "dossiers.journal.action.note.added": "Note", "dossiers.journal.action.call.logged": "Call", "dossiers.journal.action.document.added": "Document added",
     "dossiers.journal.action.document.status": "Document status", "dossiers.journal.action.party.added": "Party added",
     "dossiers.journal.action.process.started": "Process started", "dossiers.journal.action.process.ended": "Process ended", "dossiers.journal.action.task.completed": "Task completed",
+    "dossiers.journal.action.process.incident": "Process incident", "dossiers.journal.action.process.canceled": "Process cancelled",
+    "dossiers.journal.action.party.removed": "Party removed", "dossiers.journal.action.party.merged": "Records merged", "dossiers.journal.action.message.published": "Message published",
+    "dossiers.journal.action.dossier.updated": "File updated", "dossiers.journal.action.document.version.added": "New document version",
+    "dossiers.journal.action.document.status.changed": "Document status", "dossiers.journal.action.document.linked": "Document linked",
+    "dossiers.journal.action.deadline.reached": "Deadline reached", "dossiers.journal.action.child.created": "Child file created", "dossiers.journal.action.action.started": "Action started",
   },
 });

@@ -12,6 +12,13 @@ import { errorText, section, toast } from "./widgets.js";
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" ? (v as Obj) : {});
 
+/** A known outcome in the user's language, a free-text one as written. */
+function outcomeText(outcome: string): string {
+  const key = `dossiers.call.outcome.${outcome}`;
+  const text = t(key);
+  return text === key ? outcome : text;
+}
+
 export class TimelineSection {
   readonly element: HTMLElement;
   private readonly list = h("ol", { class: "timeline", "data-testid": "timeline" });
@@ -46,7 +53,7 @@ export class TimelineSection {
       const done = SCRIPT_STEPS.filter((s) => script[s]);
       return h("li", { class: "exchange call", "data-seq": e.seq }, head,
         h("p", {}, h("strong", {}, t("dossiers.call.with", { contact: String(after["contact"] ?? "—") })),
-          after["outcome"] ? ` · ${t(`dossiers.call.outcome.${String(after["outcome"])}`)}` : ""),
+          after["outcome"] ? ` · ${outcomeText(String(after["outcome"]))}` : ""),
         after["summary"] ? h("p", { class: "text" }, String(after["summary"])) : (e.summary ? h("p", { class: "text" }, e.summary) : null),
         done.length ? h("p", { class: "muted small" }, t("dossiers.call.steps", { done: done.length, total: SCRIPT_STEPS.length })) : null);
     }

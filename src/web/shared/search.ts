@@ -5,7 +5,7 @@
  */
 import { api } from "./api.js";
 import { h } from "./dom.js";
-import { register, t } from "./i18n.js";
+import { lang, register, t } from "./i18n.js";
 import "./search.css";
 
 register({
@@ -74,7 +74,7 @@ export function searchBox(): HTMLElement {
     if (q.length < 2) return open(false);
     let results: Results;
     try {
-      results = await api<Results>("GET", `/api/search?q=${encodeURIComponent(q)}`);
+      results = await api<Results>("GET", `/api/search?q=${encodeURIComponent(q)}&lang=${lang()}`);
     } catch {
       return;
     }
