@@ -5,9 +5,11 @@
  */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 const root = new URL("../", import.meta.url);
+const TARBALL = "scripts/no-telemetry/ibm-telemetry-js-noop.tgz";
 const json = (path: string) => JSON.parse(readFileSync(new URL(path, root), "utf8"));
 
 describe("install scripts", () => {
@@ -39,14 +41,24 @@ describe("install scripts", () => {
   it("should resolve @ibm/telemetry-js to the local no-op, even for an npm that ignores allowScripts", () => {
     // given npm 10 (bundled with Node 20) runs every install script: the carbon postinstall then calls
     // `ibmtelemetry`, which must be the stand-in
+    // (a tarball, not a folder: npm 10 links a folder's bin only after every dependency's postinstall ran)
     expect(pkg.overrides["@ibm/telemetry-js"]).to.equal("$@ibm/telemetry-js");
-    expect(pkg.dependencies["@ibm/telemetry-js"]).to.equal("file:scripts/no-telemetry");
-    const locked = Object.entries(lock.packages as Record<string, { resolved?: string; link?: boolean; version?: string }>)
+    expect(pkg.dependencies["@ibm/telemetry-js"]).to.equal(`file:${TARBALL}`);
+    const locked = Object.entries(lock.packages as Record<string, { resolved?: string; version?: string; integrity?: string }>)
       .filter(([path]) => path.endsWith("node_modules/@ibm/telemetry-js"));
     expect(locked).to.have.length(1);
-    expect(locked[0]![1]).to.include({ resolved: "scripts/no-telemetry", link: true });
-    const stub = json("scripts/no-telemetry/package.json");
-    expect(stub.bin).to.deep.equal({ ibmtelemetry: "ibmtelemetry.js" });
+    expect(locked[0]![1]).to.include({ resolved: `file:${TARBALL}`, version: "0.0.0-dossier-noop" });
+    const tarball = readFileSync(new URL(TARBALL, root));
+    expect(locked[0]![1].integrity).to.equal(`sha512-${createHash("sha512").update(tarball).digest("base64")}`);
+  });
+
+  it("should pack exactly the reviewed no-op sources into the tarball", () => {
+    const packed = (file: string) => execFileSync("tar", ["-xzOf", TARBALL, `package/${file}`], { cwd: root }).toString("utf8");
+    const files = execFileSync("tar", ["-tzf", TARBALL], { cwd: root, encoding: "utf8" }).trim().split("\n").sort();
+    expect(files).to.deep.equal(["package/ibmtelemetry.js", "package/package.json"]);
+    expect(packed("ibmtelemetry.js")).to.equal(readFileSync(new URL("scripts/no-telemetry/ibmtelemetry.js", root), "utf8"));
+    expect(JSON.parse(packed("package.json"))).to.deep.equal(json("scripts/no-telemetry/package.json"));
+    expect(JSON.parse(packed("package.json")).bin).to.deep.equal({ ibmtelemetry: "ibmtelemetry.js" });
   });
 
   it("should have an ibmtelemetry command that returns at once without output or child process", () => {
