@@ -47,9 +47,20 @@ export class PartyBook {
 
   /** Validates, normalises and stores a new party. */
   create(input: PartyInput, actor: string | null): PartyRow {
+    const { doc, problems } = this.check(input);
+    failOn(problems, "the party");
+    return this.insert(doc, actor);
+  }
+
+  /** Normalises a new party and lists its problems (links to other parties included), storing nothing. */
+  check(input: PartyInput): { doc: PartyDocument; problems: FieldProblem[] } {
     const { doc, problems } = normaliseParty(input);
     this.checkLinks(doc, undefined, problems);
-    failOn(problems, "the party");
+    return { doc, problems };
+  }
+
+  /** Stores a document that `check` found without problems. */
+  insert(doc: PartyDocument, actor: string | null): PartyRow {
     const id = this.store.insert(doc, this.now(), actor);
     return this.store.load(id)!;
   }

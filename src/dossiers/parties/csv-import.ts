@@ -215,25 +215,27 @@ export function runImport(book: PartyBook, parsed: ParsedImport, options: { dryR
   };
   for (const { line, input, columnOf } of parsed.records) {
     const name = String(input.organisationName ?? input.name ?? [input.lastName, input.firstName].filter(Boolean).join(" "));
-    const duplicates = book.duplicatesOf(input);
-    if (duplicates.length > 0 && options.duplicates === "skip") {
-      report.duplicates++;
-      report.lines.push({ line, status: "duplicate", name, duplicates });
+    const { doc, problems } = book.check(input);
+    if (problems.length > 0) {
+      report.errors++;
+      report.lines.push({
+        line, status: "error", name,
+        problems: problems.map((p) => {
+          const column = columnOf(p.field);
+          return column ? { ...p, column } : p;
+        }),
+      });
       continue;
     }
-    try {
-      const row = book.create(input, actor);
-      report.created++;
-      report.lines.push({ line, status: "created", name: row.name, ...(options.dryRun ? {} : { partyId: row.id }), ...(duplicates.length ? { duplicates } : {}) });
-    } catch (error) {
-      if (!(error instanceof DossierError) || error.code !== "VALIDATION_FAILED") throw error;
-      report.errors++;
-      const problems = error.problems.map((p) => {
-        const column = columnOf(p.field);
-        return column ? { ...p, column } : p;
-      });
-      report.lines.push({ line, status: "error", name, problems });
+    const duplicates = book.duplicatesOfDocument(doc);
+    if (duplicates.length > 0 && options.duplicates === "skip") {
+      report.duplicates++;
+      report.lines.push({ line, status: "duplicate", name: doc.name, duplicates });
+      continue;
     }
+    const row = book.insert(doc, actor);
+    report.created++;
+    report.lines.push({ line, status: "created", name: row.name, ...(options.dryRun ? {} : { partyId: row.id }), ...(duplicates.length ? { duplicates } : {}) });
   }
   return report;
 }

@@ -149,7 +149,9 @@ export class PartySearch {
         .prepare(`SELECT p.id, p.name, p.name_key FROM party p WHERE p.postcode = ? AND length(p.name_key) BETWEEN ? AND ? ${live} LIMIT 20000`)
         .all(postcode, folded.length - 2, folded.length + 2) as Raw[];
       for (const r of rows) {
-        if (closeNames(folded, r["name_key"]) || closeNames(sorted, nameKey(r["name"]))) reason(r["id"], `close name (${r["name"]}) at postcode ${postcode}`);
+        const key = r["name_key"] as string;
+        const sameWords = key.length === sorted.length && key.split(" ").sort().join(" ") === sorted;
+        if (sameWords || closeNames(folded, key)) reason(r["id"], `close name (${r["name"]}) at postcode ${postcode}`);
       }
     }
     return [...found.entries()]
