@@ -119,6 +119,9 @@ describe("address book (PartyBook)", () => {
       expect(check({ organisationName: "Boulangerie Martain", address: { postcode: "69003" } })).to.deep.equal([{ id: a.id, reasons: ["close name (Boulangerie Martin) at postcode 69003"] }]);
       expect(check({ organisationName: "Martin Boulangerie", address: { postcode: "69003" } })).to.have.length(1);
       expect(check({ organisationName: "Boulangerie Martin", address: { postcode: "75001" } })).to.deep.equal([]);
+      await h.create({ kind: "organisation", organisationName: "Agence Lyon 3", address: { postcode: "69003" } });
+      expect(check({ organisationName: "Agence Lyon 4", address: { postcode: "69003" } })).to.deep.equal([]);
+      expect(check({ organisationName: "Agense Lyon 3", address: { postcode: "69003" } })).to.have.length(1);
       expect(h.book.duplicatesOf({ email: "pain@martin.fr" }, a.id)).to.deep.equal([]);
     });
   });
