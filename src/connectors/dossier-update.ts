@@ -60,7 +60,8 @@ export function handleDossierUpdate(domain: Domain, job: ActivatedJob): Promise<
       out["dossierState"] = saved.state;
     }
     if (typeof note === "string" && note.trim()) {
-      domain.journal.append({ dossierId: dossier.id, at: tx.now, actor: ACTOR, action: "note.added", summary: note.slice(0, 1000), after: { text: note, public: v["notePublic"] === true, elementId: job.elementId }, private: v["notePublic"] !== true });
+      const isPublic = v["notePublic"] === true || v["notePublic"] === "true"; // the template's dropdown sends text
+      domain.journal.append({ dossierId: dossier.id, at: tx.now, actor: ACTOR, action: "note.added", summary: note.slice(0, 1000), after: { text: note, public: isPublic, elementId: job.elementId }, private: !isPublic });
     }
     if (preparedChild) {
       const created = domain.service.createIn(tx, null, preparedChild);

@@ -27,20 +27,21 @@ describe("web: designer element templates", () => {
   });
 
   it("should turn a task into a service task of each built-in connector's job type", () => {
-    expect(templates.map(jobType)).to.deep.equal(["mail.send", "document.render", "signature.request", "archive.deposit", "http"]);
+    expect(templates.map(jobType)).to.deep.equal(["mail.send", "document.render", "signature.request", "archive.deposit", "http", "dossier.update"]);
     for (const t of templates) {
       expect(t.appliesTo).to.deep.equal(["bpmn:Task", "bpmn:ServiceTask"]);
       expect(t.elementType.value).to.equal("bpmn:ServiceTask");
     }
     expect(inputs(templates[0]!)).to.include.members(["to", "subject", "template", "attachments"]);
     expect(inputs(templates[1]!)).to.include.members(["template", "outputVariable"]);
+    expect(inputs(templates[5]!)).to.include.members(["dossierRef", "set", "state", "note", "notePublic", "child"]);
   });
 
   it("should show every name, description and label in French when the interface is in French", () => {
     expect(untranslatedTexts()).to.deep.equal([]);
     const french = elementTemplates("fr") as Template[];
-    expect(french.map((t) => t.name)).to.deep.equal(["Envoyer un e-mail", "Générer un document", "Demander une signature", "Archiver", "Appel HTTP"]);
-    expect((elementTemplates("en") as Template[]).map((t) => t.name)).to.deep.equal(["Send an email", "Render a document", "Request a signature", "Archive deposit", "HTTP call"]);
+    expect(french.map((t) => t.name)).to.deep.equal(["Envoyer un e-mail", "Générer un document", "Demander une signature", "Archiver", "Appel HTTP", "Mettre à jour le dossier"]);
+    expect((elementTemplates("en") as Template[]).map((t) => t.name)).to.deep.equal(["Send an email", "Render a document", "Request a signature", "Archive deposit", "HTTP call", "Update the dossier"]);
     // bindings and job types are never translated
     expect(french.map(jobType)).to.deep.equal(templates.map(jobType));
   });

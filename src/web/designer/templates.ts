@@ -7,11 +7,12 @@
  */
 import archiveDeposit from "./element-templates/archive-deposit.json" with { type: "json" };
 import documentRender from "./element-templates/document-render.json" with { type: "json" };
+import dossierUpdate from "./element-templates/dossier-update.json" with { type: "json" };
 import http from "./element-templates/http.json" with { type: "json" };
 import mailSend from "./element-templates/mail-send.json" with { type: "json" };
 import signatureRequest from "./element-templates/signature-request.json" with { type: "json" };
 
-export const ELEMENT_TEMPLATES = [mailSend, documentRender, signatureRequest, archiveDeposit, http];
+export const ELEMENT_TEMPLATES = [mailSend, documentRender, signatureRequest, archiveDeposit, http, dossierUpdate];
 
 const FRENCH: Record<string, string> = {
   "Dossier connectors": "Connecteurs Dossier",
@@ -55,6 +56,17 @@ const FRENCH: Record<string, string> = {
   Body: "Corps", "FEEL expression sent as the JSON body": "Expression FEEL envoyée comme corps JSON",
   Timeout: "Délai maximal", "ISO 8601 duration before the call fails": "Durée ISO 8601 avant l'échec de l'appel",
   "Result variable": "Variable de résultat",
+  "Update the dossier": "Mettre à jour le dossier",
+  "Writes back to the process's dossier: fields, state, a note, tags or a child dossier": "Écrit dans le dossier du processus : champs, état, note, étiquettes ou dossier enfant",
+  Dossier: "Dossier", "Dossier reference": "Référence du dossier",
+  "The dossier to update (by default the one the process was started for)": "Le dossier à mettre à jour (par défaut celui pour lequel le processus a démarré)",
+  "Fields to set": "Champs à renseigner", "FEEL context of field values, e.g. {segment: \"professionnel\"}": "Contexte FEEL des valeurs de champs, p. ex. {segment: \"professionnel\"}",
+  "New state": "Nouvel état", "A state of the dossier's type, reached along its transitions": "Un état du type de dossier, atteint par ses transitions",
+  Note: "Note", "A note added to the dossier's timeline (FEEL allowed)": "Une note ajoutée au fil du dossier (FEEL possible)",
+  "Public note": "Note publique", "Public notes will be visible to the customer in the portal": "Les notes publiques seront visibles du client dans le portail",
+  No: "Non", Yes: "Oui",
+  "Child dossier": "Dossier enfant",
+  "FEEL context {type, title, data} of a child dossier to open (e.g. a contract); its reference is returned as childReference": "Contexte FEEL {type, title, data} d'un dossier enfant à ouvrir (p. ex. un contrat) ; sa référence est rendue dans childReference",
   "Process variable that receives the response ({status, headers, body})": "Variable du processus qui reçoit la réponse ({status, headers, body})",
 };
 
