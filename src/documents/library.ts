@@ -19,7 +19,7 @@ import type { Journal } from "../dossiers/journal.js";
 import { dossierById, type DossierRow } from "../dossiers/rows.js";
 import { DEFAULT_EXTRACT_LIMITS, TextExtractor, type ExtractLimits } from "./extract.js";
 import { searchDocuments, type DocumentHit } from "./search.js";
-import { classify, type AcceptedFile } from "./sniff.js";
+import { prepareFiles, tooLarge, type Prepared } from "./intake.js";
 import { BlobStore } from "./store.js";
 import { Sweeper, type SweepResult } from "./sweeper.js";
 import { tempStorage, writeTemp, type TempFile } from "./temp-file.js";
@@ -29,6 +29,7 @@ import type { StorageEngine } from "multer";
 export type { DocumentView } from "./views.js";
 export type { DocumentHit } from "./search.js";
 export type { TempFile } from "./temp-file.js";
+export { safeFilename } from "./intake.js";
 
 export interface DocumentLimits {
   /** Largest file, bytes (default 20 MB). */
@@ -67,14 +68,6 @@ export interface ContentFile {
   version: number;
 }
 
-interface Prepared {
-  temp: TempFile;
-  filename: string;
-  accepted: AcceptedFile;
-  text: string | null;
-}
-
-const MB = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 
 export class DocumentLibrary {
   readonly store: BlobStore;
@@ -174,7 +167,7 @@ export class DocumentLibrary {
       const documentType = this.checkDocumentType(dossier, input.documentType ?? null);
       if (files.length === 0) throw new DossierError("INVALID_ARGUMENT", "Expected at least one file in the 'file' field, but found none");
       if (files.length > this.limits.maxFiles) throw new DossierError("PAYLOAD_TOO_LARGE", `Expected at most ${this.limits.maxFiles} files per upload, but found ${files.length}`);
-      const prepared = await this.prepare(files);
+      const prepared = await prepareFiles(this.db, this.extractor, this.limits.maxFileBytes, files);
       for (const p of prepared) {
         await this.store.commit(p.temp.path, p.temp.sha256);
         pinned.push(p.temp.sha256);
@@ -218,7 +211,7 @@ export class DocumentLibrary {
     try {
       const doc = this.visible(input.documentId, access);
       checkRevision(doc, input.revision);
-      const [p] = await this.prepare([file]);
+      const [p] = await prepareFiles(this.db, this.extractor, this.limits.maxFileBytes, [file]);
       await this.store.commit(p!.temp.path, p!.temp.sha256);
       pinned = p!.temp.sha256;
       await this.opts.engine.transaction(() => {
@@ -345,37 +338,6 @@ export class DocumentLibrary {
     ]);
   }
 
-  /** Size, content and text of every file; throws one error naming every refused file. */
-  private async prepare(files: TempFile[]): Promise<Prepared[]> {
-    const problems: FieldProblem[] = [];
-    let tooBig = false;
-    const checked: Array<{ temp: TempFile; filename: string; accepted: AcceptedFile }> = [];
-    for (const [i, temp] of files.entries()) {
-      const filename = safeFilename(temp.originalName);
-      const field = files.length > 1 ? `file[${i}]` : "file";
-      if (temp.size > this.limits.maxFileBytes) {
-        tooBig = true;
-        problems.push({ field, message: tooLarge(filename, this.limits.maxFileBytes).message });
-        continue;
-      }
-      const verdict = await classify(await fsp.readFile(temp.path), filename);
-      if (verdict.ok) checked.push({ temp, filename, accepted: verdict });
-      else problems.push({ field, message: verdict.message });
-    }
-    if (problems.length) {
-      const detail = problems.length === 1 && files.length === 1 ? problems[0]!.message : `Expected every file to be accepted (nothing was stored), but ${problems.length} of ${files.length} ${problems.length > 1 ? "are" : "is"} refused: ${problems.map((p) => p.message).join("; ")}`;
-      throw new DossierError(tooBig ? "PAYLOAD_TOO_LARGE" : "UNSUPPORTED_MEDIA_TYPE", detail, problems);
-    }
-    const known = this.db.prepare(`SELECT text FROM blob WHERE sha256 = ?`);
-    const prepared: Prepared[] = [];
-    for (const c of checked) {
-      const existing = known.get(c.temp.sha256) as { text: string | null } | undefined;
-      const text = existing ? existing.text : await this.extractor.extract(c.temp.path, c.accepted.family, c.accepted.text, c.accepted.mime);
-      prepared.push({ ...c, text });
-    }
-    return prepared;
-  }
-
   private insertBlob(p: Prepared, at: number): void {
     this.db.prepare(`INSERT INTO blob (sha256, size, mime, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`).run(p.temp.sha256, p.temp.size, p.accepted.mime, p.text, at);
   }
@@ -392,19 +354,4 @@ function checkRevision(doc: DocumentRow, revision: number | undefined): void {
   throw new DossierError("VERSION_CONFLICT", `Expected document ${doc.id} at revision ${revision}, but it is at revision ${doc.version} (changed meanwhile): reload it and try again`, [], {
     currentRevision: doc.version,
   });
-}
-
-function tooLarge(filename: string, max: number): DossierError {
-  return new DossierError("PAYLOAD_TOO_LARGE", `Expected files of at most ${MB(max)}, but '${filename}' is larger`);
-}
-
-/** The last path segment, without control characters, NFC, at most 255 characters (the extension kept). */
-export function safeFilename(name: string): string {
-  let n = name.normalize("NFC").replace(/[\u0000-\u001f\u007f]/g, "").split(/[\\/]/).pop()!.replace(/\s+/g, " ").trim();
-  if (n === "" || n === "." || n === "..") n = "document";
-  if (n.length > 255) {
-    const ext = /\.[^.]{1,10}$/.exec(n)?.[0] ?? "";
-    n = n.slice(0, 255 - ext.length) + ext;
-  }
-  return n;
 }
