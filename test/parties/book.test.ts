@@ -102,6 +102,13 @@ describe("address book (PartyBook)", () => {
       expect(names("liege")).to.deep.equal(["Peeters Anneleen"]);
     });
 
+    it("should show bare digits as a postcode first and as a phone after", async () => {
+      await h.create({ kind: "person", lastName: "Mobile", phone: "06 90 03 11 22" });
+      await h.create({ kind: "person", lastName: "Voisin", address: { postcode: "69003", city: "Lyon" } });
+      expect(names("69003")).to.deep.equal(["Voisin", "Mobile"]);
+      expect(names("0690 03")).to.deep.equal(["Mobile"]);
+    });
+
     it("should filter by kind and flag, and list everything by name without a text", () => {
       expect(names("", { kind: "person" })).to.deep.equal(["Lefèvre Éloïse", "Peeters Anneleen"]);
       expect(names("", { flag: "customer" })).to.deep.equal(["Lefèvre Éloïse"]);

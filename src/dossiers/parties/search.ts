@@ -62,7 +62,8 @@ export class PartySearch {
       return out;
     }
     const phone = phoneQuery(text);
-    if (phone) {
+    const phones = () => {
+      if (!phone) return;
       for (const [column, prefixes] of [["digits", phone.digits], ["nsn", phone.nsn]] as const) {
         for (const prefix of prefixes) {
           const [from, to] = prefixRange(prefix);
@@ -73,7 +74,11 @@ export class PartySearch {
           );
         }
       }
-    }
+    };
+    // A number written as a phone (+…, 00…, 0…) is a phone first; bare digits (69003) may as well
+    // be a postcode or a VAT number: those come first, phones after.
+    const barePhone = phone !== undefined && /^[1-9]/.test(text);
+    if (!barePhone) phones();
     if (text.includes("@")) {
       // An e-mail being typed: its prefix is the one key that matters.
       const [from, to] = prefixRange(text.toLowerCase());
@@ -115,6 +120,7 @@ export class PartySearch {
         }
       }
     }
+    if (barePhone) phones();
     return out;
   }
 
