@@ -85,7 +85,7 @@ describe("web: the designer (Chromium)", function () {
 
     // when a task is renamed in the properties panel
     await clickElement(page, "PrepareContract");
-    await openGroup(page, "General");
+    await openGroup(page, "Général");
     await typeInto(page, "#bio-properties-panel-name", "Préparer le contrat de service");
 
     // then the model is a draft, changed since its last deployment
@@ -100,7 +100,7 @@ describe("web: the designer (Chromium)", function () {
     await page.waitForSelector(".djs-overlay-linting .cl-icon-error");
     const item = "[data-testid=problems] li.problem.lint.error";
     expect(await page.$eval(item, (e) => e.getAttribute("data-element-id"))).to.equal("InformSalesManager");
-    expect(await text(page, item)).to.contain("Task definition type");
+    expect(await text(page, item)).to.contain("« Type de job » doit être renseigné");
     await app.screenshot(page, "designer-lint-error");
 
     // and the draft survives a reload

@@ -52,17 +52,18 @@ export class BpmnEditor {
   private importing = false;
 
   constructor(private readonly options: BpmnEditorOptions) {
+    const templates = elementTemplates(lang());
     this.modeler = new Modeler({
       container: options.canvas,
       propertiesPanel: { parent: options.properties },
-      additionalModules: [lintingModule, translateModule(lang())],
+      additionalModules: [lintingModule, translateModule(lang(), (templates as Array<{ name?: string }>).flatMap((template) => (template.name ? [template.name] : [])))],
       // modeler:executionPlatform(Version) tell the linter which Camunda version's rules apply.
       moddleExtensions: { modeler: modelerModdle },
       linting: { active: true },
       // align-to-origin would move every shape of a model drawn away from (0,0) right after opening,
       // turning a mere look into a change.
       disableAdjustOrigin: true,
-      elementTemplates: elementTemplates(lang()),
+      elementTemplates: templates,
     } as ConstructorParameters<typeof Modeler>[0]);
     this.get("resources.resourceLoader").register({ getResources: () => options.resources() });
     this.modeler.on("commandStack.changed", () => {

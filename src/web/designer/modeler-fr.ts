@@ -555,6 +555,14 @@ export const FR: Record<string, string> = {
   "Local": "Local",
   "version": "version",
   "versionTag": "étiquette de version",
+  // Element types as the properties panel's header names them (events are composed in modeler-i18n.ts).
+  "Service Task": "Tâche de service", "Send Task": "Tâche d'envoi", "Receive Task": "Tâche de réception",
+  "Business Rule Task": "Tâche de règle métier", "Manual Task": "Tâche manuelle", "Call Activity": "Activité d'appel",
+  "Collapsed Sub Process": "Sous-processus (réduit)", "Collapsed Ad Hoc Sub Process": "Sous-processus ad hoc (réduit)",
+  "Inclusive Gateway": "Passerelle inclusive", "Complex Gateway": "Passerelle complexe", "Text Annotation": "Annotation",
+  "Group": "Groupe", "Participant": "Participant", "Lane": "Couloir", "Message Flow": "Flux de message", "Association": "Association",
+  "Data Input Association": "Association de données (entrée)", "Data Output Association": "Association de données (sortie)",
+  "Default Flow": "Flux par défaut", "Conditional Flow": "Flux conditionnel", "Collaboration": "Collaboration",
 };
 
 /** Terms between < > in @camunda/linting's messages, and its short messages under panel entries. */

@@ -19,19 +19,28 @@ const fill = (text: string, replacements: Replacements) =>
   text.replace(/\{([^}]+)\}/g, (whole, key: string) => (replacements?.[key] !== undefined ? String(replacements[key]) : whole));
 
 /** The translate function bpmn-js modules call. */
-export function translator(lang: Lang): (template: string, replacements?: Replacements) => string {
+export function translator(lang: Lang, ownTexts: string[] = []): (template: string, replacements?: Replacements) => string {
   if (lang !== "fr") return (template, replacements) => fill(template, replacements);
   const dictionary: Record<string, string> = { ...(bpmnJsFr as Record<string, string>), ...FR };
+  // Texts already in the interface's language (the connector templates' names) pass through.
+  for (const text of ownTexts) dictionary[text] ??= text;
   return (template, replacements) => {
-    const text = dictionary[template];
+    const text = dictionary[template] ?? eventType(template);
     if (text === undefined && template.trim() !== "") missing.add(template);
     return fill(text ?? template, replacements);
   };
 }
 
 /** A bpmn-js module replacing the default (English) translate service. */
-export function translateModule(lang: Lang): Record<string, unknown> {
-  return { translate: ["value", translator(lang)] };
+export function translateModule(lang: Lang, ownTexts: string[] = []): Record<string, unknown> {
+  return { translate: ["value", translator(lang, ownTexts)] };
+}
+
+/** "Timer Boundary Event", "Message Start Event (Non Interrupting)": the panel header's event types. */
+function eventType(template: string): string | undefined {
+  const m = /^(?:(\w+) )?(Start Event|End Event|Boundary Event|Intermediate Catch Event|Intermediate Throw Event)( \(Non Interrupting\))?$/.exec(template);
+  if (!m) return undefined;
+  return `${term(m[1] && m[1] !== "Undefined" ? `${m[1]} ${m[2]}` : m[2]!)}${m[3] ? " (non interruptif)" : ""}`;
 }
 
 const EVENT_KINDS: Record<string, string> = {
