@@ -127,6 +127,12 @@ describe("who sees what: sectors", () => {
     const task = (await api.call("POST", "/v2/user-tasks/search", { as: "agent", body: { filter: { processInstanceKey: created.processInstanceKey } } })).body.items[0];
     await api.call("POST", `/v2/user-tasks/${task.userTaskKey}/assignment`, { as: "manager", body: { assignee: "designer" } });
     expect((await api.call("GET", `/api/dossiers/${created.reference}`, { as: "designer" })).status).to.equal(200);
+    // Private entries stay with the sector: the task holder reads the public ones only.
+    await api.call("POST", `/api/dossiers/${created.reference}/notes`, { as: "agent", body: { text: "Client difficile, négocier le délai", public: false } });
+    await api.call("POST", `/api/dossiers/${created.reference}/notes`, { as: "agent", body: { text: "Pièces reçues", public: true } });
+    const notes = (journal: any) => journal.body.items.filter((e: any) => e.action === "note.added").map((e: any) => e.after.text);
+    expect(notes(await api.call("GET", `/api/dossiers/${created.reference}/journal`, { as: "designer" }))).to.deep.equal(["Pièces reçues"]);
+    expect(notes(await api.call("GET", `/api/dossiers/${created.reference}/journal`, { as: "agent" }))).to.deep.equal(["Client difficile, négocier le délai", "Pièces reçues"]);
   });
 
   it("should refuse to open a dossier in a sector that is not the user's", async () => {

@@ -10,6 +10,7 @@ import type { Domain } from "../../dossiers/domain.js";
 import { DossierError } from "../../dossiers/errors.js";
 import { fieldFilters, type ListQuery } from "../../dossiers/list.js";
 import { visibleDossier } from "../../dossiers/rows.js";
+import { seesPrivate } from "../../dossiers/access.js";
 
 export function langOf(req: Request): "fr" | "en" {
   const q = req.query["lang"];
@@ -177,7 +178,7 @@ export function dossiersRouter(domain: Domain): Router {
     const limit = Number(one(req.query["limit"], "limit") ?? 200);
     const before = one(req.query["before"], "before");
     const kind = one(req.query["kind"], "kind");
-    const includePrivate = me.permissions.has("dossiers.all") || d.owner === me.username || (d.sector !== null && me.groups.includes(d.sector));
+    const includePrivate = seesPrivate(me, d);
     let items = journal.entries(d.id, { includePrivate, limit: Number.isFinite(limit) ? limit : 200, ...(before ? { beforeSeq: Number(before) } : {}) });
     if (kind === "exchanges") items = items.filter((e) => e.action === "note.added" || e.action === "call.logged" || e.action.startsWith("mail."));
     res.json({
