@@ -1,12 +1,13 @@
 /**
  * Text for search, extracted BEFORE the row's transaction (never a child process inside one):
  * `pdftotext -enc UTF-8 -q <file> -` for PDF, with a timeout and an output cap, at most two at a
- * time; text formats as they are; OOXML and ODF from their XML parts (office-text.ts); images have
+ * time; text formats as they are, e-mails by their headers and text parts (mail-text.ts); OOXML and ODF from their XML parts (office-text.ts); images have
  * no text. A PDF that pdftotext cannot
  * read (damaged, encrypted, scanned without OCR) is stored without text rather than refused.
  */
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { mailText } from "./mail-text.js";
 import { officeText } from "./office-text.js";
 
 export interface ExtractLimits {
@@ -26,7 +27,8 @@ export class TextExtractor {
 
   /** The text of a file of this family, or null when it has none (or it could not be read). */
   async extract(file: string, family: string, decodedText?: string, mime = ""): Promise<string | null> {
-    if (family === "text" || family === "mail") return clean(decodedText ?? "", this.limits.maxChars);
+    if (family === "text") return clean(decodedText ?? "", this.limits.maxChars);
+    if (family === "mail") return clean(mailText(decodedText ?? ""), this.limits.maxChars);
     if (family === "office") {
       try {
         const text = await officeText(await readFile(file), mime, this.limits.maxChars);

@@ -33,7 +33,7 @@ describe("documents: text extraction and search", () => {
     expect(search("agent", "fournisseur")).to.deep.equal([]);
   });
 
-  it("should index text files and e-mails as they are, and images without text", async () => {
+  it("should index text files as they are, e-mails, and images without text", async () => {
     const res = await h.upload("CLI-1", [["note.txt", Buffer.from("Client très satisfait <b>du devis</b>", "utf8")], ["mail.eml", eml()], ["photo.png", png()]]);
     const [note, mail, photo] = res.body.items;
     expect(note.hasText).to.equal(true);
@@ -69,6 +69,28 @@ describe("documents: text extraction and search", () => {
     const res = await h.upload("CLI-1", [["bombe.docx", docx([], bomb)]]);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     expect(res.body.items[0].hasText).to.equal(false);
+  });
+
+  it("should index an e-mail by its headers and decoded text parts, not its base64", async () => {
+    const body = Buffer.from("Veuillez trouver ci-joint l'attestation décennale.\n", "utf8").toString("base64");
+    const mail = [
+      "From: =?utf-8?Q?Fran=C3=A7ois_Lef=C3=A8vre?= <f@example.fr>", "To: contact@dossier.example", "Subject: =?utf-8?B?" + Buffer.from("Réclamation chantier", "utf8").toString("base64") + "?=",
+      "Date: Mon, 7 Dec 2026 10:00:00 +0100", "Message-ID: <2@example.fr>", "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b1"', "",
+      "--b1", 'Content-Type: multipart/alternative; boundary="b2"', "",
+      "--b2", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", body,
+      "--b2", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: quoted-printable", "", "<p>Veuillez trouver l'attestation d=C3=A9cennale</p>",
+      "--b2--",
+      "--b1", "Content-Type: application/pdf; name=attestation.pdf", "Content-Disposition: attachment; filename=attestation-2026.pdf", "Content-Transfer-Encoding: base64", "", "JVBERi0xLjQKJcOkw7zDtsOfCg==",
+      "--b1--", "",
+    ].join("\r\n");
+    const res = await h.upload("CLI-1", [["reclamation.eml", Buffer.from(mail, "utf8")]]);
+    const [doc] = res.body.items;
+    expect(doc.mime).to.equal("message/rfc822; charset=utf-8");
+    expect(text(doc.id)).to.equal(
+      "From: François Lefèvre <f@example.fr>\nTo: contact@dossier.example\nSubject: Réclamation chantier\nDate: Mon, 7 Dec 2026 10:00:00 +0100\n\nVeuillez trouver ci-joint l'attestation décennale.\n\nattestation-2026.pdf",
+    );
+    for (const q of ["decennale", "lefevre", "reclamation chantier", "attestation 2026"]) expect(search("agent", q).map((d) => d.id), q).to.deep.equal([doc.id]);
+    expect(search("agent", "JVBERi0xLjQKJcOkw7zDtsOfCg")).to.deep.equal([]);
   });
 
   it("should find only documents shown in a dossier the user sees (the predicate is in the query)", async () => {
