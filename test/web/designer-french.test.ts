@@ -104,6 +104,29 @@ describe("web: the designer in French (Chromium)", function () {
     expect(problems).to.deep.equal([]);
   });
 
+  it("should show the form editor's palette and properties panel in French, leaving the form's own texts alone", async () => {
+    // given a form opened in the French interface
+    const { page, problems } = await openModel("form/collect-documents");
+    await page.waitForSelector(".fjs-palette-group-title");
+    const canvasLabels = await page.$$eval(".fjs-editor-container .fjs-form label", (ls) => ls.map((l) => l.textContent));
+
+    // then the palette's groups and fields are French
+    const texts = (selector: string) => page.$$eval(selector, (es) => es.map((e) => (e.textContent ?? "").trim()));
+    expect(await texts(".fjs-palette-group-title")).to.include.members(["Saisie", "Sélection", "Présentation", "Conteneurs", "Action"]);
+    expect(await texts(".fjs-palette-field-text")).to.include.members(["Champ texte", "Zone de texte", "Nombre", "Case à cocher", "Bouton"]);
+    expect(await page.$eval(".fjs-palette-search", (e) => e.getAttribute("placeholder"))).to.equal("Rechercher un composant");
+
+    // when a field is selected, its properties panel is French too
+    await page.click(".fjs-editor-container .fjs-form .fjs-form-field:not(.fjs-form-field-default) .fjs-form-field-label, .fjs-editor-container .fjs-form .fjs-form-field");
+    await page.waitForSelector(".bio-properties-panel-group-header-title");
+    expect(await texts(".bio-properties-panel-group-header-title")).to.include("Général");
+
+    // and the form's own labels are as written
+    expect(await page.$$eval(".fjs-editor-container .fjs-form label", (ls) => ls.map((l) => l.textContent))).to.deep.equal(canvasLabels);
+    await app.screenshot(page, "designer-french-form");
+    expect(problems).to.deep.equal([]);
+  });
+
   it("should open a model fitted to the canvas, entirely visible and clear of the palette", async () => {
     // when
     const { page } = await openModel(MODEL);

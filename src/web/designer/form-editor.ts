@@ -6,6 +6,8 @@ import { FormEditor } from "@bpmn-io/form-js";
 import "@bpmn-io/form-js/dist/assets/form-js.css";
 import "@bpmn-io/form-js/dist/assets/form-js-editor.css";
 import "@bpmn-io/form-js/dist/assets/properties-panel.css";
+import { lang } from "../shared/i18n.js";
+import { frenchFormEditor } from "./form-editor-fr.js";
 
 const CHANGE_DELAY_MS = 300;
 
@@ -13,9 +15,11 @@ export class FormEditorView {
   readonly editor: FormEditor;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private importing = false;
+  private readonly stopFrench: () => void;
 
   constructor(container: HTMLElement, properties: HTMLElement, onChange: () => void) {
     this.editor = new FormEditor({ container, propertiesPanel: { parent: properties }, exporter: { name: "Dossier", version: "1.0" } } as ConstructorParameters<typeof FormEditor>[0]);
+    this.stopFrench = lang() === "fr" ? frenchFormEditor(container, properties) : () => undefined;
     this.editor.on("changed", () => {
       if (this.importing) return;
       clearTimeout(this.timer);
@@ -43,6 +47,7 @@ export class FormEditorView {
 
   destroy(): void {
     clearTimeout(this.timer);
+    this.stopFrench();
     this.editor.destroy();
   }
 }
