@@ -48,7 +48,7 @@ export class Sweeper {
   private run(): void {
     if (this.running) return;
     this.running = this.sweep().finally(() => (this.running = undefined));
-    this.running.then(
+    void this.running.then(
       (r) => {
         if (r.orphans || r.temporary) this.options.log(`documents: swept ${r.orphans} orphan file(s) and ${r.temporary} temporary file(s)`);
       },

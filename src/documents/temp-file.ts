@@ -51,7 +51,7 @@ export async function writeTemp(store: BlobStore, source: Buffer | Readable, ori
 export function tempStorage(store: BlobStore): StorageEngine {
   return {
     _handleFile(_req: Request, file, cb) {
-      writeTemp(store, file.stream, file.originalname).then(
+      void writeTemp(store, file.stream, file.originalname).then(
         (t) => cb(null, { path: t.path, size: t.size, sha256: t.sha256 } as Partial<Express.Multer.File>),
         (error: Error) => cb(error),
       );
@@ -59,7 +59,7 @@ export function tempStorage(store: BlobStore): StorageEngine {
     _removeFile(_req: Request, file, cb) {
       const p = (file as Express.Multer.File).path;
       if (!p) return cb(null);
-      fsp.rm(p, { force: true }).then(() => cb(null), (error: Error) => cb(error));
+      void fsp.rm(p, { force: true }).then(() => cb(null), (error: Error) => cb(error));
     },
   };
 }
