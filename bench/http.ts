@@ -1,34 +1,94 @@
 /**
- * `npm run bench` scenario (http): the (c) model — start → service task → user task → end — driven
- * entirely over HTTP by the official Camunda client (@camunda8/orchestration-cluster-api, BASIC
- * auth): createProcessInstance, a createJobWorker completing the jobs (long polling), user tasks
- * found with searchUserTasks and completed with completeUserTask. The server is the real one
- * (startServer) on a SQLite file with synchronous=FULL, as the in-process (c) line it is compared to.
+ * `npm run bench -- http` (issue 8, part 3): the HTTP path, with the official Camunda client
+ * (@camunda8/orchestration-cluster-api, BASIC auth) against the real server (startServer, SQLite
+ * file, synchronous=FULL) running in a process of its own (bench/lib/http-server.ts), as it would
+ * in production; each figure is printed beside its in-process reference measured in the same run.
  *
- * Environment: BENCH_HTTP_INSTANCES (default 1000), BENCH_HTTP_WINDOW (instances in flight, 100).
+ *   (http-c) start → service task → user task → end: creations (BENCH_HTTP_WINDOW in flight), a
+ *            createJobWorker completing the jobs (long polling), user tasks found with
+ *            searchUserTasks and completed with completeUserTask. Goal: ≥ 40% of the same model
+ *            run in process (engine API) on the same kind of database.
+ *   (http-a) start → 10 tasks → end, createProcessInstance with awaitCompletion, 8 requests in
+ *            flight, time-boxed. Goal: ≥ 20× bpmn-engine running the model in process.
+ *
+ * Environment: BENCH_HTTP_INSTANCES (1000 per (http-c) run), BENCH_HTTP_WINDOW (100),
+ * BENCH_HTTP_AWAIT_IN_FLIGHT (8).
  */
+import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import createCamundaClient, { ElementId, ProcessDefinitionId } from "@camunda8/orchestration-cluster-api";
-import { loadConfig } from "../src/config.js";
-import { startServer } from "../src/main.js";
-import { num, repeat, sleep, type RunResult, type Series } from "./lib/measure.js";
-import { modelXml, SERVICE_JOB_TYPE, SERVICE_USER } from "./lib/models.js";
+import * as be from "./lib/bpmn-engine.js";
+import { interleave, num, sleep, type RunResult, type Series } from "./lib/measure.js";
+import { modelXml, SEQUENCE, SERVICE_JOB_TYPE, SERVICE_USER } from "./lib/models.js";
 import * as ours from "./lib/ours.js";
 
 export interface HttpBenchOptions {
   instances: number;
   window: number;
   runs: number;
+  seconds: number;
   log: (line: string) => void;
+}
+
+export interface HttpFigure {
+  scenario: string;
+  engine: string;
+  series: Series;
+  reference: Series;
+  referenceLabel: string;
+  target: string;
+  pass: boolean;
+  ratio: number;
 }
 
 type Client = ReturnType<typeof createCamundaClient>;
 const NOW = { consistency: { waitUpToMs: 0 } };
+const PASSWORD = "bench-secret-1";
+const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-async function oneRun(client: Client, finishedCount: () => number, n: number, window: number): Promise<RunResult> {
-  const target = finishedCount() + n;
+interface ServerProcess {
+  port: number;
+  finished(): Promise<number>;
+  /** CPU time the server process has used, ms. */
+  cpuMs(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function serverProcess(dir: string): Promise<ServerProcess> {
+  const child = fork(path.join(HERE, "lib", "http-server.ts"), [], {
+    execArgv: ["--import", "tsx", ...(process.env["BENCH_HTTP_PROF"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_HTTP_PROF"]}`] : [])], env: { ...process.env, BENCH_HTTP_DIR: dir, BENCH_HTTP_PASSWORD: PASSWORD }, stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the bench server exited with ${code}`)));
+    child.on("message", (m: { type: string; port?: number }) => m.type === "ready" && resolve(m.port!));
+  });
+  const ask = () => new Promise<{ finished: number; cpuMs: number }>((resolve) => {
+    const on = (m: { type: string; finished: number; cpuMs: number }) => {
+      if (m.type !== "count") return;
+      child.off("message", on);
+      resolve(m);
+    };
+    child.on("message", on);
+    child.send({ type: "count" });
+  });
+  return {
+    port,
+    finished: async () => (await ask()).finished,
+    cpuMs: async () => (await ask()).cpuMs,
+    stop: () => new Promise((resolve) => {
+      child.removeAllListeners("exit");
+      child.once("exit", () => resolve());
+      child.send({ type: "stop" });
+    }),
+  };
+}
+
+async function serviceUserRun(client: Client, server: ServerProcess, n: number, window: number): Promise<RunResult> {
+  const target = (await server.finished()) + n;
   const id = ProcessDefinitionId.assumeExists(SERVICE_USER.bpmnProcessId);
   let stop = false;
   const start = performance.now();
@@ -48,49 +108,97 @@ async function oneRun(client: Client, finishedCount: () => number, n: number, wi
     }
   })();
   await creator;
-  while (finishedCount() < target) await sleep(2);
+  while ((await server.finished()) < target) await sleep(2);
   stop = true;
   await completer;
   const seconds = (performance.now() - start) / 1000;
   return { count: n, seconds, rate: n / seconds };
 }
 
-/** Instances/s over HTTP, then the same model in process on the same kind of database. */
-export async function httpBench({ instances, window, runs, log }: HttpBenchOptions): Promise<{ http: Series; inProcess: Series }> {
-  log(`(http) ${SERVICE_USER.label} over HTTP with the official client (BASIC auth): ${instances} instances per run, ${window} creations in flight, a job worker (50 jobs in parallel, long polling), user tasks searched and completed by 200`);
+/** `inFlight` loops, each creating an instance with awaitCompletion and waiting for its answer. */
+async function awaitRun(client: Client, seconds: number, inFlight: number): Promise<RunResult> {
+  const id = ProcessDefinitionId.assumeExists(SEQUENCE.bpmnProcessId);
+  const end = performance.now() + seconds * 1000;
+  const start = performance.now();
+  let count = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (performance.now() < end) {
+      await client.createProcessInstance({ processDefinitionId: id, awaitCompletion: true });
+      count++;
+    }
+  }));
+  const elapsed = (performance.now() - start) / 1000;
+  return { count, seconds: elapsed, rate: count / elapsed };
+}
+
+/** Runs `measure` and says how busy the server process and this (client) process were meanwhile. */
+async function withCpu(server: ServerProcess, measure: () => Promise<RunResult>, busy: Array<{ server: number; client: number }>): Promise<RunResult> {
+  const s0 = await server.cpuMs();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await measure();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  busy.push({ server: ((await server.cpuMs()) - s0) / wall, client: (c.user + c.system) / 1000 / wall });
+  return result;
+}
+
+const busyText = (busy: Array<{ server: number; client: number }>) =>
+  `CPU busy during the HTTP runs: server ${busy.map((b) => `${(b.server * 100).toFixed(0)}%`).join(", ")}; client (official SDK, this process) ${busy.map((b) => `${(b.client * 100).toFixed(0)}%`).join(", ")}`;
+
+export async function httpBench({ instances, window, runs, seconds, log }: HttpBenchOptions): Promise<HttpFigure[]> {
+  const inFlight = Number(process.env["BENCH_HTTP_AWAIT_IN_FLIGHT"] ?? 8);
+  log(`(http) the official client (BASIC auth) against the real server in a process of its own (SQLite file, synchronous=FULL)`);
   const dir = mkdtempSync(path.join(tmpdir(), "dossier-bench-http-"));
-  const config = loadConfig({ PORT: "0", DATA_DIR: dir, SQLITE_SYNCHRONOUS: "FULL", PROCESSES_DIR: path.join(dir, "none"), DEMO_ACCOUNTS: "false", ADMIN_PASSWORD: "bench-secret" });
-  const server = await startServer(config, () => undefined);
-  let finished = 0;
-  server.engine.events.on("finished", () => finished++);
+  const server = await serverProcess(dir);
   const client = createCamundaClient({
     config: {
       CAMUNDA_REST_ADDRESS: `http://127.0.0.1:${server.port}`, CAMUNDA_AUTH_STRATEGY: "BASIC", CAMUNDA_BASIC_AUTH_USERNAME: "demo",
-      CAMUNDA_BASIC_AUTH_PASSWORD: "bench-secret", CAMUNDA_SDK_LOG_LEVEL: "error", CAMUNDA_SDK_VALIDATION: "none",
+      CAMUNDA_BASIC_AUTH_PASSWORD: PASSWORD, CAMUNDA_SDK_LOG_LEVEL: "error", CAMUNDA_SDK_VALIDATION: "none",
     } as Record<string, string>,
   });
-  const worker = client.createJobWorker({ jobType: SERVICE_JOB_TYPE, maxParallelJobs: 50, jobTimeoutMs: 30_000, pollIntervalMs: 1, jobHandler: (job) => job.complete() });
-  let http: Series;
+  const figures: HttpFigure[] = [];
   try {
-    await client.createDeployment({ resources: [new File([modelXml(SERVICE_USER)], SERVICE_USER.file, { type: "application/xml" })] });
-    await oneRun(client, () => finished, Math.min(100, instances), window); // warm-up
-    http = await repeat(runs, () => oneRun(client, () => finished, instances, window));
+    await client.createDeployment({
+      resources: [new File([modelXml(SERVICE_USER)], SERVICE_USER.file, { type: "application/xml" }), new File([modelXml(SEQUENCE)], SEQUENCE.file, { type: "application/xml" })],
+    });
+
+    // (http-c) service task → user task, beside the same model in process
+    log(`  ${SERVICE_USER.label}: ${instances} instances per run, ${window} creations in flight, a job worker (50 jobs in parallel, long polling), user tasks searched and completed by 200`);
+    const worker = client.createJobWorker({ jobType: SERVICE_JOB_TYPE, maxParallelJobs: 50, jobTimeoutMs: 30_000, pollIntervalMs: 1, jobHandler: (job) => job.complete() });
+    const durable = await ours.openOurEngine({ file: true, synchronous: "FULL" });
+    const busyC: Array<{ server: number; client: number }> = [];
+    let http: Series;
+    let inProcess: Series;
+    try {
+      await ours.warmUp(durable, [SERVICE_USER]);
+      await serviceUserRun(client, server, Math.min(200, instances), window); // warm-up
+      [http, inProcess] = await interleave(runs, () => withCpu(server, () => serviceUserRun(client, server, instances, window), busyC), () => ours.runServiceUser(durable, Math.max(instances, 1000), 500));
+    } finally {
+      await worker.stop();
+      await durable.close();
+    }
+    const share = http.median.rate / inProcess.median.rate;
+    log(`    ${"over HTTP, official client".padEnd(40)} ${num(http.best.rate).padStart(8)} inst/s best, ${num(http.median.rate).padStart(8)} median  (runs: ${http.runs.map((r) => num(r.rate)).join(", ")})`);
+    log(`    ${"in process (engine API), same model".padEnd(40)} ${num(inProcess.best.rate).padStart(8)} inst/s best, ${num(inProcess.median.rate).padStart(8)} median  → HTTP at ${(share * 100).toFixed(0)}% of in process, goal ≥ 40%  ${share >= 0.4 ? "PASS" : "MISS"}`);
+    log(`    ${busyText(busyC)}`);
+    figures.push({ scenario: `(http) ${SERVICE_USER.label}`, engine: "over HTTP, official client", series: http, reference: inProcess, referenceLabel: "in process", target: "≥ 40% of in process", pass: share >= 0.4, ratio: share });
+
+    // (http-a) 10 tasks, awaitCompletion, 8 in flight, beside bpmn-engine in process
+    log(`  ${SEQUENCE.label}: createProcessInstance with awaitCompletion, ${inFlight} in flight, ${seconds} s per run; bpmn-engine runs the model in process`);
+    const context = await be.loadContext(SEQUENCE);
+    await be.runStraightThrough(context, 0.5);
+    await awaitRun(client, 0.5, inFlight);
+    const busyA: Array<{ server: number; client: number }> = [];
+    const [theirs, mine] = await interleave(runs, () => be.runStraightThrough(context, seconds), () => withCpu(server, () => awaitRun(client, seconds, inFlight), busyA));
+    const times = mine.median.rate / theirs.median.rate;
+    log(`    ${"over HTTP, awaitCompletion".padEnd(40)} ${num(mine.best.rate).padStart(8)} inst/s best, ${num(mine.median.rate).padStart(8)} median`);
+    log(`    ${"bpmn-engine (in process, in memory)".padEnd(40)} ${num(theirs.best.rate).padStart(8)} inst/s best, ${num(theirs.median.rate).padStart(8)} median  → ${times.toFixed(1)}× bpmn-engine, goal ≥ 20×  ${times >= 20 ? "PASS" : "MISS"}`);
+    log(`    ${busyText(busyA)}`);
+    figures.push({ scenario: `(http) ${SEQUENCE.label}, awaitCompletion ×${inFlight}`, engine: "over HTTP, official client", series: mine, reference: theirs, referenceLabel: "bpmn-engine", target: "≥ 20× bpmn-engine in process", pass: times >= 20, ratio: times });
   } finally {
-    await worker.stop();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  const durable = await ours.openOurEngine({ file: true, synchronous: "FULL" });
-  let inProcess: Series;
-  try {
-    await ours.warmUp(durable, [SERVICE_USER]);
-    inProcess = await repeat(runs, () => ours.runServiceUser(durable, Math.max(instances, 1000), 500));
-  } finally {
-    await durable.close();
-  }
-  const ratio = inProcess.median.rate / http.median.rate;
-  log(`  ${"over HTTP, official client".padEnd(34)} ${num(http.best.rate).padStart(8)} inst/s best, ${num(http.median.rate).padStart(8)} median  (runs: ${http.runs.map((r) => num(r.rate)).join(", ")})`);
-  log(`  ${"in process (engine API), same model".padEnd(34)} ${num(inProcess.best.rate).padStart(8)} inst/s best, ${num(inProcess.median.rate).padStart(8)} median  → HTTP is ${ratio.toFixed(1)}× slower`);
-  log(`  per instance over HTTP: 1 create + 1 activation share + 1 job completion + 1 search share + 1 task completion requests, each with Basic auth (verified once, then remembered)`);
-  return { http, inProcess };
+  return figures;
 }

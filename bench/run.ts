@@ -9,7 +9,10 @@
  *   (t) 10,000 waiting timers fired after a 1 h clock jump, timers fired/s; (m) message correlations/s with
  *       100,000 open subscriptions (bench/lib/events.ts); both on a FULL file DB, printed beside the raw SQLite rate.
  *
- * Environment: BENCH_ONLY=sqlite,a,b,c,http,mem (subset to run; http = bench/http.ts, the (c) model over HTTP), plus timers,messages, BENCH_ENGINES=ours,bpmn-engine, BENCH_SECONDS (per timed run, default 1.5),
+ * Groups: `npm run bench -- http search` runs only those (else BENCH_ONLY, else everything): sqlite, a, b, c, http
+ * (bench/http.ts: the HTTP path, issue 8 part 3), search (bench/search.ts: searches on 1M tasks, issue 8 part 4), mem, timers, messages,
+ * dossiers (bench/dossiers.ts: the customer file at 100,000 dossiers, issue 9 §10).
+ * Environment: BENCH_ONLY=sqlite,a,b,c,http,mem (subset to run), plus timers,messages,search, BENCH_ENGINES=ours,bpmn-engine, BENCH_SECONDS (per timed run, default 1.5),
  * BENCH_RUNS (default 3), BENCH_C_INSTANCES (default 3000), BENCH_MEM_INSTANCES (default 20000),
  * BENCH_MEM_BPMN_ENGINE_INSTANCES (default 1000), BENCH_TIMERS (10000), BENCH_SUBSCRIPTIONS (100000), BENCH_MESSAGES (5000 per run). The PASS/MISS column is informational: the exit code
  * is 0 whatever the figures (non-zero only if the bench itself breaks).
@@ -20,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { httpBench } from "./http.js";
 import { searchBench } from "./search.js";
+import { dossiersBench } from "./dossiers.js";
 import * as be from "./lib/bpmn-engine.js";
 import { eventsBench } from "./lib/events.js";
 import { bytes, int, interleave, num, ratio, repeat, table, type RunResult, type Series } from "./lib/measure.js";
@@ -31,7 +35,7 @@ const env = process.env;
 /** `npm run bench -- http search`: groups named on the command line, else BENCH_ONLY, else all but search. */
 const named = process.argv.slice(2).filter((a) => !a.startsWith("-")).join(",");
 const config = {
-  only: new Set((named || env["BENCH_ONLY"] || "sqlite,a,b,c,http,mem,timers,messages,search").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
+  only: new Set((named || env["BENCH_ONLY"] || "sqlite,a,b,c,http,mem,timers,messages,search,dossiers").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   /** BENCH_ENGINES=ours (e.g. to profile our engine alone) or bpmn-engine; both by default. */
   engines: new Set((env["BENCH_ENGINES"] ?? "ours,bpmn-engine").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)),
   seconds: Number(env["BENCH_SECONDS"] ?? 1.5),
@@ -278,7 +282,14 @@ async function main(): Promise<void> {
     log();
   }
   if (config.only.has("http")) {
-    await httpBench({ instances: Number(env["BENCH_HTTP_INSTANCES"] ?? 1000), window: Number(env["BENCH_HTTP_WINDOW"] ?? 100), runs: config.runs, log });
+    const figures = await httpBench({ instances: Number(env["BENCH_HTTP_INSTANCES"] ?? 1000), window: Number(env["BENCH_HTTP_WINDOW"] ?? 100), runs: config.runs, seconds: config.seconds, log });
+    for (const f of figures) {
+      rows.push({ scenario: f.scenario, engine: f.referenceLabel === "bpmn-engine" ? "bpmn-engine (in process)" : "ours in process (engine API)", series: f.reference, elements: 0, latency: `${num(f.reference.best.rate)} best, ${num(f.reference.median.rate)} median`, target: "(reference)" });
+      rows.push({
+        scenario: f.scenario, engine: f.engine, series: f.series, elements: 0, target: f.target, pass: f.pass,
+        latency: `${num(f.series.best.rate)} best, ${num(f.series.median.rate)} median (${f.referenceLabel === "bpmn-engine" ? `${f.ratio.toFixed(1)}×` : `${(f.ratio * 100).toFixed(0)}%`})`,
+      });
+    }
     log();
   }
   if (config.only.has("search")) {
@@ -287,6 +298,18 @@ async function main(): Promise<void> {
       rows.push({
         scenario: "(search) 1M tasks / 1M instances", engine: f.label, elements: 0, target: `${f.on} < ${f.goalMs} ms`, pass: value < f.goalMs,
         series: { best: { count: 0, seconds: 0, rate: 0 }, median: { count: 0, seconds: 0, rate: 0 }, runs: [] }, latency: `p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms`,
+      });
+    }
+    log();
+  }
+  if (config.only.has("dossiers")) {
+    log("(dossiers) the customer file: 100,000 dossiers, 300,000 parties, 1,000,000 journal entries, 500,000 documents");
+    for (const f of await dossiersBench({ log })) {
+      rows.push({
+        scenario: "(dossiers) 100k dossiers", engine: f.label, elements: 0, target: `${f.under ? "<" : "≥"} ${num(f.goal)} ${f.unit === "ms" ? "ms" : "/s"}`,
+        pass: f.under ? f.value < f.goal : f.value >= f.goal,
+        series: { best: { count: 0, seconds: 0, rate: 0 }, median: { count: 0, seconds: 0, rate: 0 }, runs: [] },
+        latency: `${f.unit === "ms" ? `${f.value.toFixed(1)} ms` : `${num(f.value)}/s`}${f.detail ? ` (${f.detail})` : ""}`,
       });
     }
     log();
@@ -309,7 +332,7 @@ async function main(): Promise<void> {
 
   log("summary (instances/s and element executions/s: best / median; ratio = our median ÷ bpmn-engine median)");
   const header = ["scenario", "engine", "inst/s best", "inst/s median", "elem/s best", "elem/s median", "vs bpmn-engine", "target", "result"];
-  const body = rows.map((r) => r.latency !== undefined ? [r.scenario, r.engine, r.latency, "", "-", "-", "-", r.target ?? "", r.pass ? "PASS" : "MISS"] : [
+  const body = rows.map((r) => r.latency !== undefined ? [r.scenario, r.engine, r.latency, "", "-", "-", "-", r.target ?? "", r.pass === undefined ? "" : r.pass ? "PASS" : "MISS"] : [
     r.scenario, r.engine, num(r.series.best.rate), num(r.series.median.rate), num(r.series.best.rate * r.elements), num(r.series.median.rate * r.elements),
     r.reference !== undefined ? ratio(r.series.median.rate, r.reference) : "-", r.target ?? "", r.pass === undefined ? "" : r.pass ? "PASS" : "MISS",
   ]);

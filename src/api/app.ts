@@ -14,6 +14,7 @@ import { authenticate } from "./auth/authenticate.js";
 import { authRouter, loginRouter } from "./auth/routes.js";
 import { ApiError } from "./errors.js";
 import { sameOriginOnly } from "./http/same-origin.js";
+import { compressionFor, precomputedHeaders } from "./http/lean.js";
 import { allowedHostsOnly, type AllowedHost } from "./http/allowed-hosts.js";
 import { legacyRouter } from "./legacy.js";
 import { domainRouter } from "./domain/router.js";
@@ -61,8 +62,9 @@ export function createApp({ engine, identity, log = console.error, secureCookies
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
   app.use(allowedHostsOnly(allowedHosts)); // first: a rebound name gets nothing, not even the sign-in page
-  app.use(helmet());
-  app.use(compression()); // the designer bundle is ~3.7 MB minified; gzip brings it under 1 MB
+  app.use(precomputedHeaders(helmet())); // the same headers on every response, computed once (http/lean.ts)
+  // the designer bundle is ~3.7 MB minified, gzip brings it under 1 MB; /v2 JSON is gzipped only when large
+  app.use(compressionFor({ api: compression({ threshold: 64 * 1024 }), pages: compression() }));
   app.use(sameOriginOnly()); // before sign-in too: no signing in (or out) from another site's page
   const authOptions = { secureCookies, ...(loginRateLimit ? { loginRateLimit } : {}) };
   app.use(loginRouter(identity, authOptions));

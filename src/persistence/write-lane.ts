@@ -24,12 +24,26 @@ export interface WriteLaneOptions {
   afterCommit?: () => void;
   /** Called when a batch is rolled back as a whole (e.g. COMMIT failed), to drop in-memory effects. */
   afterRollback?: () => void;
+  /**
+   * Group-commit window: when COMMIT has become expensive (the last one took at least this many ms,
+   * a busy disk with synchronous=FULL) and only a few commands are queued, wait one timer tick for
+   * more before committing, so that commands arriving one by one (HTTP requests) share the fsync.
+   * 0 turns it off. Default 2.
+   */
+  slowCommitMs?: number;
 }
+
+/** Fewer queued commands than this make a batch worth waiting for when commits are slow. */
+const SMALL_BATCH = 32;
 
 export class WriteLane {
   private queue: Pending[] = [];
   private scheduled = false;
   private closed = false;
+  /** Duration of the last COMMIT, ms, and whether the current flush already waited once. */
+  private lastCommitMs = 0;
+  private waited = false;
+  private readonly slowCommitMs: number;
   private readonly maxBatch: number;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
@@ -42,6 +56,7 @@ export class WriteLane {
 
   constructor(private readonly db: Database.Database, private readonly options: WriteLaneOptions = {}) {
     this.maxBatch = options.maxBatch ?? 2000;
+    this.slowCommitMs = options.slowCommitMs ?? 2;
     this.begin = db.prepare("BEGIN IMMEDIATE");
     this.commit = db.prepare("COMMIT");
     this.rollback = db.prepare("ROLLBACK");
@@ -64,12 +79,19 @@ export class WriteLane {
 
   /** Runs everything still queued, then refuses new commands. */
   close(): void {
+    this.closed = true; // first: the flush below then runs at once, without a group-commit wait
     if (this.queue.length > 0) this.flush();
-    this.closed = true;
   }
 
   private flush(): void {
     this.scheduled = false;
+    if (!this.closed && !this.waited && this.slowCommitMs > 0 && this.lastCommitMs >= this.slowCommitMs && this.queue.length < SMALL_BATCH) {
+      this.waited = true;
+      this.scheduled = true;
+      setTimeout(() => this.flush(), 1);
+      return;
+    }
+    this.waited = false;
     while (this.queue.length > 0) {
       const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
       this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
@@ -98,7 +120,9 @@ export class WriteLane {
         }
       }
       this.options.beforeCommit?.();
+      const started = performance.now();
       this.commit.run();
+      this.lastCommitMs = performance.now() - started;
     } catch (error) {
       if (this.db.inTransaction) this.rollback.run();
       this.options.afterRollback?.();

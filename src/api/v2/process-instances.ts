@@ -16,28 +16,30 @@ const DEFAULT_AWAIT_MS = 10_000;
 const MAX_AWAIT_MS = 5 * 60_000;
 
 /** Resolves when the instance has ended; registered before creation so the end cannot be missed. */
-function endOf(engine: Engine): { wait: (key: number, ms: number) => Promise<boolean>; cancel: () => void } {
-  const ended = new Set<number>();
-  let waiting: { key: number; resolve: (done: boolean) => void } | undefined;
-  const listener = (key: number) => {
-    ended.add(key);
-    if (waiting && key === waiting.key) waiting.resolve(true);
-  };
-  engine.events.on("finished", listener);
-  const cancel = () => engine.events.off("finished", listener);
-  return {
-    cancel,
-    wait: (key, ms) =>
-      new Promise<boolean>((resolve) => {
-        if (ended.has(key) || engine.processInstance(key)?.state !== "ACTIVE") return resolve(true);
-        const timer = setTimeout(() => resolve(false), ms);
-        waiting = { key, resolve: (done) => (clearTimeout(timer), resolve(done)) };
-      }).finally(cancel),
-  };
+/**
+ * awaitCompletion: one "finished" listener for all waiting requests (a map by instance key) instead
+ * of one listener per request, each called for every instance that ends.
+ */
+function completionWaiter(engine: Engine): (key: number, ms: number) => Promise<boolean> {
+  const waiting = new Map<number, (done: boolean) => void>();
+  engine.events.on("finished", (key: number) => waiting.get(key)?.(true));
+  return (key, ms) =>
+    new Promise<boolean>((resolve) => {
+      // It may have ended in the very commit that created it, before the key was known here.
+      if (engine.processInstance(key)?.state !== "ACTIVE") return resolve(true);
+      const timer = setTimeout(() => settle(false), ms);
+      const settle = (done: boolean) => {
+        clearTimeout(timer);
+        waiting.delete(key);
+        resolve(done);
+      };
+      waiting.set(key, settle);
+    });
 }
 
 export function processInstanceRoutes({ engine, sql }: V2Context): Router {
   const router = Router();
+  let awaitEnd: ReturnType<typeof completionWaiter> | undefined; // on first use: building the router must not touch the engine
 
   router.post("/process-instances", allow("instances.start"), async (req, res) => {
     const b = body(req);
@@ -61,18 +63,11 @@ export function processInstanceRoutes({ engine, sql }: V2Context): Router {
       ...(version >= 0 && b["processDefinitionKey"] === undefined ? { version } : {}),
       ...(variables ? { variables } : {}),
     };
-    const end = awaitCompletion ? endOf(engine) : undefined;
-    let created;
-    try {
-      created = await engine.createProcessInstance(request);
-    } catch (error) {
-      end?.cancel();
-      throw error;
-    }
+    const created = await engine.createProcessInstance(request);
     let out: Record<string, unknown> = {};
-    if (end) {
+    if (awaitCompletion) {
       const ms = Math.min(requested > 0 ? requested : DEFAULT_AWAIT_MS, MAX_AWAIT_MS);
-      if (!(await end.wait(created.processInstanceKey, ms))) {
+      if (!(await (awaitEnd ??= completionWaiter(engine))(created.processInstanceKey, ms))) {
         throw new ApiError("DEADLINE_EXCEEDED", `Expected process instance '${created.processInstanceKey}' to complete within ${ms} ms, but it is still running`);
       }
       const all = engine.variables(created.processInstanceKey);

@@ -4,6 +4,7 @@
  */
 import express, { Router } from "express";
 import { allow } from "../auth/guard.js";
+import { leanJson } from "../http/lean.js";
 import { clusterRoutes } from "./cluster.js";
 import type { V2Context } from "./context.js";
 import { deploymentRoutes } from "./deployments.js";
@@ -31,7 +32,7 @@ export function v2ResourceRouters(ctx: V2Context): Router[] {
 
 export function createV2Router(ctx: V2Context): Router {
   const router = Router();
-  router.use(express.json({ limit: "4mb" }));
+  router.use(express.json({ limit: "4mb" }), leanJson);
   const resources = v2ResourceRouters(ctx);
   let document: unknown;
   router.get("/openapi.json", allow("public"), (_req, res) => {
