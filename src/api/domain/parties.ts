@@ -10,7 +10,7 @@ import type { Engine } from "../../engine/engine.js";
 import { DossierError } from "../../dossiers/errors.js";
 import type { PartyBook } from "../../dossiers/parties/book.js";
 import { parsePartyCsv, runImport, type DuplicatePolicy, type ImportReport } from "../../dossiers/parties/csv-import.js";
-import { partiesCsv, partiesXlsx } from "../../dossiers/parties/export.js";
+import { batchesOf, writePartiesCsv, writePartiesXlsx } from "../../dossiers/parties/export.js";
 import type { PartyFilters } from "../../dossiers/parties/search.js";
 import { PARTY_FLAGS, PARTY_KINDS, type PartyFlag, type PartyInput, type PartyKind, type PartyRow } from "../../dossiers/parties/types.js";
 import { allow, principalOf } from "../auth/guard.js";
@@ -21,7 +21,7 @@ export interface PartiesRouterDeps {
 }
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
-const MAX_EXPORT_ROWS = 500_000;
+const MAX_EXPORT_ROWS = 1_000_000;
 const bad = (message: string) => new DossierError("INVALID_ARGUMENT", message);
 
 /** Thrown inside the import's transaction to roll it back while keeping its report. */
@@ -115,12 +115,16 @@ export function partiesRouter(deps: PartiesRouterDeps): Router {
   router.get("/parties/export", allow("parties.read"), async (req, res) => {
     const format = query(req, "format") ?? "csv";
     if (format !== "csv" && format !== "xlsx") throw bad(`Expected format csv or xlsx, but found '${format}'`);
-    const rows = parties.find(query(req, "q") ?? "", MAX_EXPORT_ROWS, filtersOf(req));
+    const ids = parties.findIds(query(req, "q") ?? "", MAX_EXPORT_ROWS, filtersOf(req));
+    const batches = batchesOf(ids, (chunk) => parties.rowsOf(chunk));
     const stamp = new Date().toISOString().slice(0, 10);
+    res.attachment(`parties-${stamp}.${format}`);
     if (format === "csv") {
-      res.type("text/csv; charset=utf-8").attachment(`parties-${stamp}.csv`).send(partiesCsv(rows));
+      res.type("text/csv; charset=utf-8");
+      await writePartiesCsv(res, batches);
     } else {
-      res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").attachment(`parties-${stamp}.xlsx`).send(await partiesXlsx(rows));
+      res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      await writePartiesXlsx(res, batches);
     }
   });
 

@@ -122,7 +122,16 @@ export class PartyBook {
 
   /** Like search, whole rows (exports). */
   find(q: string, limit: number, filters: PartyFilters = {}): PartyRow[] {
-    const ids = this.finder.ids(q, Math.max(1, Math.min(limit, 1_000_000)), filters);
+    return this.rowsOf(this.findIds(q, limit, filters));
+  }
+
+  /** Like search, only the ids, best first (exports read the rows in batches). */
+  findIds(q: string, limit: number, filters: PartyFilters = {}): number[] {
+    return this.finder.ids(q, Math.max(1, Math.min(limit, 1_000_000)), filters);
+  }
+
+  /** The stored rows of these ids, in their order (unknown ids skipped, merged ones as stored). */
+  rowsOf(ids: number[]): PartyRow[] {
     const rows = new Map(this.store.loadMany(ids).map((r) => [r.id, r]));
     return ids.map((id) => rows.get(id)).filter((r): r is PartyRow => r !== undefined);
   }
