@@ -23,13 +23,13 @@ describe("demo: the model library of processes/", () => {
     await t.close();
   });
 
-  it("should deploy the two processes, the case model and every form on an empty database", async () => {
+  it("should deploy the processes, the case model and every form on an empty database", async () => {
     // when
     const deployment = await deployFolder(t.engine, PROCESSES);
 
     // then
     expect(deployment!.processes.map((p) => [p.bpmnProcessId, p.version]).sort()).to.deep.equal([
-      ["customer-file-validation", 1], ["dossier-client", 1], ["new-request-intake", 1],
+      ["contrat-echeance", 1], ["contrat-nouveau", 1], ["customer-file-validation", 1], ["dossier-client", 1], ["new-request-intake", 1], ["recrutement-candidature", 1],
     ]);
     expect(deployment!.forms.map((f) => `${f.formId}.form`).sort()).to.deep.equal(formFiles());
     expect(deployment!.forms.map((f) => f.resourceName).sort()).to.deep.equal(formFiles());
