@@ -11,8 +11,8 @@ profile=${1:-test}
 # Each entry: "<Debian package>:<how to tell it is there>"; a check is a command name, or a path.
 build=( "g++:g++" "make:make" "python3:python3" )
 # Browser specs drive Debian's Chromium through puppeteer-core (it cannot download a browser here);
-# CHROMIUM_PATH points to another build. Fonts keep screenshots and PDFs readable.
-browser=( "chromium:${CHROMIUM_PATH:-chromium}" "fontconfig:fc-list" "fonts-liberation:/usr/share/fonts/truetype/liberation" )
+# CHROMIUM_PATH points to another build (as in test/helpers/browser.ts). Fonts keep screenshots and PDFs readable.
+browser=( "chromium:${CHROMIUM_PATH:-/usr/bin/chromium}" "fontconfig:fc-list" "fonts-liberation:/usr/share/fonts/truetype/liberation" )
 # The document module extracts PDF text with pdftotext; PDF specs check pages and seals with pdftoppm and pdfsig.
 pdf=( "poppler-utils:pdftotext" )
 
