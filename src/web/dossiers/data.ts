@@ -111,8 +111,12 @@ export const saveDossierType = (type: TypeDefinition) => api<TypeDefinition>("PU
 export const dossierMeta = () => api<{ sectors: Array<{ id: string; name: string }>; me: { username: string; groups: string[]; roles: string[] } }>("GET", "/api/dossier-meta");
 
 /** `query` is already encoded (field filters such as `f.amount>=1000` keep their operator). */
-export const listDossiers = (query: string) => api<Page<DossierSummary>>("GET", withLang(`/api/dossiers?${query}`));
-export const getDossier = (reference: string) => api<Dossier>("GET", withLang(ref(reference)));
+export const listDossiers = (query: string) => api<Page<DossierSummary>>("GET", withLang(`/api/dossiers?${query}`), undefined, { cache: "no-store" });
+/**
+ * Never from the HTTP cache: the ETag is the dossier's version, but tasks, processes and children
+ * change without a new version, and a revalidation (304) would show them stale.
+ */
+export const getDossier = (reference: string) => api<Dossier>("GET", withLang(ref(reference)), undefined, { cache: "no-store" });
 export const createDossier = (body: Record<string, unknown>) => api<{ reference: string; version: number; processInstanceKey?: string }>("POST", "/api/dossiers", body);
 export function patchDossier(reference: string, version: number, body: Record<string, unknown>): Promise<Dossier> {
   // The version goes in the body (the contract's alternative to If-Match): api() owns the headers.
@@ -125,7 +129,7 @@ export const logCall = (reference: string, call: Record<string, unknown>) => api
 export const journal = (reference: string, kind?: "exchanges", limit = 200) =>
   api<{ items: JournalEntry[]; next?: string | null }>("GET", `${ref(reference)}/journal?limit=${limit}${kind ? `&kind=${kind}` : ""}`);
 export const verifyJournal = (reference: string) => api<Verification>("GET", `${ref(reference)}/journal/verification`);
-export const dossierActions = async (reference: string) => (await api<{ items: DossierAction[] }>("GET", withLang(`${ref(reference)}/actions`))).items;
+export const dossierActions = async (reference: string) => (await api<{ items: DossierAction[] }>("GET", withLang(`${ref(reference)}/actions`), undefined, { cache: "no-store" })).items;
 export const startAction = (reference: string, id: string) => api<{ processInstanceKey: string }>("POST", `${ref(reference)}/actions/${enc(id)}`, {});
 
 export const views = async () => (await api<{ items: SavedView[] }>("GET", "/api/dossier-views")).items;
@@ -139,7 +143,7 @@ export async function partyDuplicates(party: Record<string, unknown>): Promise<A
   return answer.duplicates ?? answer.items ?? [];
 }
 
-export const documents = async (reference: string) => (await api<{ items: DocumentInfo[] }>("GET", `${ref(reference)}/documents`)).items;
+export const documents = async (reference: string) => (await api<{ items: DocumentInfo[] }>("GET", `${ref(reference)}/documents`, undefined, { cache: "no-store" })).items;
 export function uploadDocuments(reference: string, files: File[], documentType: string): Promise<unknown> {
   const form = new FormData();
   form.append("documentType", documentType);
