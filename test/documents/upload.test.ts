@@ -87,6 +87,23 @@ describe("documents: upload and download", () => {
     expect(meta.headers.get("etag")).to.equal('"1"');
   });
 
+  it("should serve byte ranges of the content (pdf.js reads a large PDF's end first)", async () => {
+    const bytes = pdf(["Plan de toiture", "Échelle 1/100"]);
+    const { body } = await h.upload("CLI-1", [["plan.pdf", bytes]]);
+    const url = `/documents/${body.items[0].id}/content`;
+    const head = await h.call("GET", url, { headers: { range: "bytes=0-7" } });
+    expect(head.status).to.equal(206);
+    expect(head.bytes.toString("latin1")).to.equal("%PDF-1.4");
+    expect(head.headers.get("content-range")).to.equal(`bytes 0-7/${bytes.length}`);
+    expect(head.headers.get("accept-ranges")).to.equal("bytes");
+    const tail = await h.call("GET", url, { headers: { range: "bytes=-6" } });
+    expect(tail.bytes.toString("latin1")).to.equal("%%EOF\n");
+    expect((await h.call("GET", url, { headers: { range: `bytes=${bytes.length}-` } })).status).to.equal(416);
+    const stale = await h.call("GET", url, { headers: { range: "bytes=0-7", "if-range": '"other"' } });
+    expect(stale.status).to.equal(200);
+    expect(stale.bytes.equals(bytes)).to.equal(true);
+  });
+
   it("should accept images, text, CSV, e-mails and Office files without macros", async () => {
     const res = await h.upload("CLI-1", [["scan.png", png()], ["courrier.eml", eml()], ["notes.txt", Buffer.from("Rappeler Mme Martin à 14h", "utf8")]]);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);

@@ -92,12 +92,18 @@ export function documentsRouter(deps: DocumentsRouterDeps): Router {
       "Content-Security-Policy": "sandbox",
       "Cross-Origin-Resource-Policy": "same-origin",
       "Cache-Control": "private, no-cache",
+      "Accept-Ranges": "bytes",
       ETag: etag,
     });
     if ((req.get("if-none-match") ?? "").split(",").map((t) => t.trim().replace(/^W\//, "")).includes(etag)) return void res.status(304).end();
-    const stream = createReadStream(file.path);
+    // One byte range (pdf.js reads a large PDF's end first); a stale If-Range gets the whole file.
+    const ifRange = req.get("if-range");
+    const range = ifRange === undefined || ifRange === etag ? byteRange(req.get("range"), file.size) : undefined;
+    if (range === "unsatisfiable") return void res.status(416).set("Content-Range", `bytes */${file.size}`).end();
+    const stream = range ? createReadStream(file.path, { start: range.start, end: range.end }) : createReadStream(file.path);
     stream.once("open", () => {
-      res.set("Content-Length", String(file.size));
+      if (range) res.status(206).set("Content-Range", `bytes ${range.start}-${range.end}/${file.size}`);
+      res.set("Content-Length", String(range ? range.end - range.start + 1 : file.size));
       if (req.method === "HEAD") {
         stream.destroy();
         return void res.end();
@@ -152,6 +158,23 @@ function revisionOf(req: Request, fromBody: unknown): number | undefined {
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n < 1) throw new DossierError("INVALID_ARGUMENT", `Expected 'revision' (or If-Match) to be the document's revision number, but found '${String(raw)}'`);
   return n;
+}
+
+/** A single `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined for none (or several: the whole file is sent). */
+export function byteRange(header: string | undefined, size: number): { start: number; end: number } | "unsatisfiable" | undefined {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === "" && m[2] === "")) return undefined;
+  let start: number;
+  let end: number;
+  if (m[1] === "") {
+    start = Math.max(0, size - Number(m[2]));
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === "" ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || start > end || size === 0) return "unsatisfiable";
+  return { start, end };
 }
 
 /** RFC 6266: an ASCII fallback and the exact UTF-8 name. */
