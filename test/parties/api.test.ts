@@ -15,7 +15,7 @@ describe("address book API (/api/parties)", () => {
   it("should guard every route with its permission", () => {
     const routes = routesOf(partiesRouter({ engine: h.test.engine, parties: h.book })).map((r) => `${r.method} ${r.path} ${r.permission}`);
     expect(routes).to.deep.equal([
-      "GET /parties parties.read", "GET /parties/export parties.read", "POST /parties parties.write", "POST /parties/duplicates parties.read",
+      "GET /parties parties.read", "GET /parties/meta parties.read", "GET /parties/export parties.read", "POST /parties parties.write", "POST /parties/duplicates parties.read",
       "POST /parties/import parties.manage", "GET /parties/{id} parties.read", "PATCH /parties/{id} parties.write", "POST /parties/{id}/merge parties.manage",
     ]);
   });
@@ -128,6 +128,14 @@ describe("address book API (/api/parties)", () => {
     const patch = await h.call("PATCH", `/api/parties/${dup.id}`, { body: { tags: [], version: 2 } });
     expect(patch.status).to.equal(409);
     expect(patch.body).to.include({ title: "INVALID_STATE", mergedInto: keep.id });
+  });
+
+  it("should describe what the forms offer", async () => {
+    const res = await h.call("GET", "/api/parties/meta");
+    expect(res.status).to.equal(200);
+    expect(res.body.flags.map((f: { id: string }) => f.id)).to.deep.equal(["prospect", "customer", "supplier", "partner"]);
+    expect(res.body.flags[1].label).to.deep.equal({ fr: "Client", en: "Customer" });
+    expect(res.body.defaultCountry).to.equal("FR");
   });
 
   it("should refuse without the permission and without sign-in", async () => {

@@ -9,11 +9,29 @@ import multer from "multer";
 import type { Engine } from "../../engine/engine.js";
 import { DossierError } from "../../dossiers/errors.js";
 import type { PartyBook } from "../../dossiers/parties/book.js";
-import { parsePartyCsv, runImport, type DuplicatePolicy, type ImportReport } from "../../dossiers/parties/csv-import.js";
+import { IMPORT_FIELDS, parsePartyCsv, runImport, type DuplicatePolicy, type ImportReport } from "../../dossiers/parties/csv-import.js";
+import { DEFAULT_COUNTRY } from "../../dossiers/parties/normalize.js";
 import { batchesOf, writePartiesCsv, writePartiesXlsx } from "../../dossiers/parties/export.js";
 import type { PartyFilters } from "../../dossiers/parties/search.js";
 import { PARTY_FLAGS, PARTY_KINDS, type PartyFlag, type PartyInput, type PartyKind, type PartyRow } from "../../dossiers/parties/types.js";
 import { allow, principalOf } from "../auth/guard.js";
+
+const fr_en = (fr: string, en: string) => ({ fr, en });
+const PARTY_META = {
+  kinds: [{ id: "person", label: fr_en("Personne", "Person") }, { id: "organisation", label: fr_en("Organisation", "Organisation") }],
+  flags: [
+    { id: "prospect", label: fr_en("Prospect", "Prospect") }, { id: "customer", label: fr_en("Client", "Customer") },
+    { id: "supplier", label: fr_en("Fournisseur", "Supplier") }, { id: "partner", label: fr_en("Partenaire", "Partner") },
+  ],
+  phoneLabels: [
+    { id: "mobile", label: fr_en("Mobile", "Mobile") }, { id: "fixe", label: fr_en("Fixe", "Landline") },
+    { id: "fax", label: fr_en("Fax", "Fax") }, { id: "autre", label: fr_en("Autre", "Other") },
+  ],
+  channels: [{ id: "email", label: fr_en("E-mail", "E-mail") }, { id: "post", label: fr_en("Courrier", "Post") }, { id: "portal", label: fr_en("Portail", "Portal") }],
+  contactFunctions: [fr_en("Décideur", "Decision-maker"), fr_en("Comptabilité", "Accounting"), fr_en("Direction", "Management"), fr_en("Technique", "Technical"), fr_en("Commercial", "Sales")],
+  defaultCountry: DEFAULT_COUNTRY,
+  importFields: IMPORT_FIELDS,
+};
 
 export interface PartiesRouterDeps {
   engine: Engine;
@@ -110,6 +128,11 @@ export function partiesRouter(deps: PartiesRouterDeps): Router {
     const q = query(req, "q") ?? "";
     if (q.length > 200) throw bad(`Expected a search text of at most 200 characters, but found ${q.length}`);
     res.json({ items: parties.search(q, limit, filtersOf(req)) });
+  });
+
+  // What the forms offer: kinds, flags, phone labels, channels and the import's fields, with labels.
+  router.get("/parties/meta", allow("parties.read"), (_req, res) => {
+    res.json(PARTY_META);
   });
 
   router.get("/parties/export", allow("parties.read"), async (req, res) => {
