@@ -34,34 +34,34 @@ export function isVendorElement(tag: string, ns: Map<string, string>): boolean {
 }
 
 /**
- * The id of the element a parser message at `line` (counted from 0) is about: the first element that
- * starts on that line, if it has an id, else the innermost enclosing element with one.
+ * For each line (counted from 0) on which an element starts, the id a parser message at that line is
+ * about: that element's own id, else the innermost enclosing element's. One pass over the text, so a
+ * file with many problems costs no more than one with a single problem.
  */
-export function elementIdAt(xml: string, line: number): string | undefined {
-  let offset = 0;
-  for (let i = 0; i < line; i++) {
-    const next = xml.indexOf("\n", offset);
-    if (next < 0) return undefined;
-    offset = next + 1;
-  }
+export function elementIdsByLine(xml: string): Map<number, string> {
+  const byLine = new Map<number, string>();
   const stack: Array<string | undefined> = [];
   const tag = /<(\/?)([A-Za-z_][\w.:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>|<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>/g;
+  let line = 0;
+  let counted = 0;
   for (let m = tag.exec(xml); m; m = tag.exec(xml)) {
+    for (let i = xml.indexOf("\n", counted); i >= 0 && i < m.index; i = xml.indexOf("\n", i + 1)) line++;
+    counted = m.index;
     if (m[2] === undefined) continue;
     if (m[1]) {
       stack.pop();
       continue;
     }
-    const id = /\sid\s*=\s*(["'])([^"']*)\1/.exec(m[3] ?? "")?.[2];
-    if (m.index >= offset) return id ?? stack.findLast((x) => x !== undefined);
-    if (!m[4]) stack.push(id);
+    const id = /\sid\s*=\s*(["'])([^"']*)\1/.exec(m[3] ?? "")?.[2] ?? stack.findLast((x) => x !== undefined);
+    if (id !== undefined && !byLine.has(line)) byLine.set(line, id);
+    if (!m[4]) stack.push(/\sid\s*=\s*(["'])([^"']*)\1/.exec(m[3] ?? "")?.[2]);
   }
-  return stack.findLast((x) => x !== undefined);
+  return byLine;
 }
 
 /** Adds the element id to a problem that lacks one, when the message names a line. */
-export function withElementId(problem: Problem, xml: string, line: number | undefined): Problem {
+export function withElementId(problem: Problem, ids: () => Map<number, string>, line: number | undefined): Problem {
   if (problem.elementId !== undefined || line === undefined) return problem;
-  const elementId = elementIdAt(xml, line);
+  const elementId = ids().get(line);
   return elementId === undefined ? problem : { ...problem, elementId };
 }

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import { BpmnModdle } from "bpmn-moddle";
 import { EngineError, type Problem } from "../errors.js";
 import { decodeXmlBytes, declareUtf8 } from "./encoding.js";
-import { isVendorElement, namespaces, withElementId } from "./foreign.js";
+import { elementIdsByLine, isVendorElement, namespaces, withElementId } from "./foreign.js";
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require("zeebe-bpmn-moddle/resources/zeebe.json") as Record<string, unknown>;
@@ -78,6 +78,8 @@ export async function parseBpmn(resource: string, content: Buffer | string): Pro
   }
   const problems: Problem[] = [];
   const ns = namespaces(xml);
+  let idsByLine: Map<number, string> | undefined;
+  const ids = () => (idsByLine ??= elementIdsByLine(xml));
   for (const warning of result.warnings as Array<{ message: string; element?: { id?: string; $type?: string }; property?: string }>) {
     // Unknown attributes in foreign namespaces (modeler:, camunda: …) are harmless; everything else is not.
     if (/^unknown attribute/i.test(warning.message)) continue;
@@ -93,7 +95,7 @@ export async function parseBpmn(resource: string, content: Buffer | string): Pro
       continue;
     }
     const id = /duplicate ID <([^>]+)>/.exec(message)?.[1] ?? unresolved?.[1];
-    problems.push(withElementId({ resource, ...(id ? { elementId: id } : {}), message: explainWarning(message) + line }, xml, lineNo));
+    problems.push(withElementId({ resource, ...(id ? { elementId: id } : {}), message: explainWarning(message) + line }, ids, lineNo));
   }
   if (problems.length > 0) {
     throw new EngineError("INVALID_BPMN", `'${resource}' is not a valid BPMN model: ${problems.map((p) => p.message).join("; ")}`, problems);
