@@ -50,6 +50,11 @@ export interface CreateDossierInput {
   tags?: string[];
   /** Do not start the type's opening process (imports, demo data already running). */
   skipOpening?: boolean;
+  /**
+   * The client's Idempotency-Key: a creation repeated with the same key by the same user (a retry
+   * after a lost answer, a double click) answers the dossier the first one opened, and opens nothing.
+   */
+  idempotencyKey?: string;
 }
 
 export interface DossierPatch {
@@ -122,9 +127,29 @@ export class DossierService {
 
   // ── open a dossier ──────────────────────────────────────────────────────────────────────────
 
-  create(principal: Principal | null, input: CreateDossierInput): Promise<{ dossier: DossierRow; processInstanceKey: number | null }> {
+  create(principal: Principal | null, input: CreateDossierInput): Promise<{ dossier: DossierRow; processInstanceKey: number | null; repeated?: boolean }> {
+    const key = input.idempotencyKey;
+    if (key !== undefined && (typeof key !== "string" || !/^[\x21-\x7e]{1,128}$/.test(key))) {
+      throw new DossierError("INVALID_ARGUMENT", `Expected an Idempotency-Key of 1 to 128 visible ASCII characters, but found ${JSON.stringify(key)?.slice(0, 40)}`);
+    }
+    const user = principal?.username ?? "";
+    const earlier = () => {
+      if (key === undefined) return undefined;
+      const row = this.deps.db.prepare(`SELECT dossier_id, process_instance_key FROM dossier_idempotency WHERE username = ? AND idempotency_key = ?`).get(user, key) as { dossier_id: number; process_instance_key: number | null } | undefined;
+      return row ? { dossier: dossierById(this.deps.db, row.dossier_id)!, processInstanceKey: row.process_instance_key, repeated: true } : undefined;
+    };
+    const found = earlier();
+    if (found) return Promise.resolve(found);
     const prepared = this.prepareCreate(principal, input);
-    return this.deps.engine.transaction((tx) => this.createIn(tx, principal, prepared));
+    return this.deps.engine.transaction((tx) => {
+      const again = earlier(); // the first of two concurrent repeats committed meanwhile
+      if (again) return again;
+      const created = this.createIn(tx, principal, prepared);
+      if (key !== undefined) {
+        this.deps.db.prepare(`INSERT INTO dossier_idempotency (username, idempotency_key, dossier_id, process_instance_key, created_at) VALUES (?, ?, ?, ?, ?)`).run(user, key, created.dossier.id, created.processInstanceKey, tx.now);
+      }
+      return created;
+    });
   }
 
   /** Checks a new dossier completely before the transaction (one 400 listing every problem). */

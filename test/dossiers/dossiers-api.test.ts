@@ -40,6 +40,24 @@ describe("dossiers API: open, edit, move, act", () => {
     expect(context.body.dossier).to.include({ reference: created.body.reference, title: "Menuiserie Rousseau", state: "prospect" });
   });
 
+  it("should open one dossier for a creation repeated with the same Idempotency-Key (retry, double click)", async () => {
+    const body = newCustomerFile("Cordonnerie Lucas", "contact@cordonnerie-lucas.fr");
+    const headers = { "idempotency-key": "appel-2026-12-07-0915" };
+    const [a, b] = await Promise.all([api.call("POST", "/api/dossiers", { as: "agent", body, headers }), api.call("POST", "/api/dossiers", { as: "agent", body, headers })]);
+    expect([a.status, b.status].sort()).to.deep.equal([200, 201]);
+    expect(a.body.reference).to.equal(b.body.reference);
+    expect(a.body.processInstanceKey).to.equal(b.body.processInstanceKey);
+    const later = await api.call("POST", "/api/dossiers", { as: "agent", body, headers });
+    expect(later.status).to.equal(200);
+    expect(later.body.reference).to.equal(a.body.reference);
+    const found = await api.call("GET", "/api/dossiers?q=cordonnerie", { as: "agent" });
+    expect(found.body.total).to.equal(1);
+    // Another user's key space is their own.
+    const other = await api.call("POST", "/api/dossiers", { as: "manager", body, headers });
+    expect(other.status).to.equal(201);
+    expect(other.body.reference).to.not.equal(a.body.reference);
+  });
+
   it("should refuse every wrong field at once and create nothing", async () => {
     const before = (await api.call("GET", "/api/dossiers?type=client", { as: "agent" })).body.total;
     const { status, body } = await api.call("POST", "/api/dossiers", {

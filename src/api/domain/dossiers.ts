@@ -110,10 +110,12 @@ export function dossiersRouter(domain: Domain): Router {
   // ── one dossier ──
   router.post("/dossiers", allow("dossiers.write"), async (req, res) => {
     const b = bodyOf(req);
+    const idempotencyKey = req.get("idempotency-key");
     const created = await service.create(principalOf(res), {
       type: b["type"], title: b["title"], data: b["data"], parties: b["parties"] ?? [], sector: b["sector"], owner: b["owner"], parent: b["parent"], tags: b["tags"],
+      ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
     });
-    res.status(201).set("ETag", `"${created.dossier.version}"`).set("Location", `/api/dossiers/${encodeURIComponent(created.dossier.reference)}`)
+    res.status(created.repeated ? 200 : 201).set("ETag", `"${created.dossier.version}"`).set("Location", `/api/dossiers/${encodeURIComponent(created.dossier.reference)}`)
       .json({ reference: created.dossier.reference, version: created.dossier.version, processInstanceKey: created.processInstanceKey === null ? null : String(created.processInstanceKey) });
   });
   router.get("/dossiers/:reference", allow("dossiers.read"), (req, res) => {
