@@ -91,7 +91,7 @@ export function documentViews(db: Database.Database, docs: DocumentRow[], access
   if (docs.length === 0) return [];
   const ids = docs.map((d) => d.id);
   const versions = db
-    .prepare(`SELECT v.*, b.text IS NOT NULL AS has_text FROM document_version v JOIN blob b ON b.sha256 = v.sha256 WHERE v.document_id IN (${marks(ids.length)}) ORDER BY v.document_id, v.version DESC`)
+    .prepare(`SELECT v.*, b.text IS NOT NULL AS has_text FROM document_version v LEFT JOIN blob b ON b.sha256 = v.sha256 WHERE v.document_id IN (${marks(ids.length)}) ORDER BY v.document_id, v.version DESC`)
     .all(...ids) as Array<Record<string, any>>;
   const dossiers = db
     .prepare(
@@ -99,11 +99,12 @@ export function documentViews(db: Database.Database, docs: DocumentRow[], access
         `WHERE dd.document_id IN (${marks(ids.length)}) AND ${access.sql} ORDER BY dd.added_at, d.id`,
     )
     .all(...ids, ...access.params) as Array<Record<string, any>>;
-  return docs.map((doc) => {
+  return docs.flatMap((doc) => {
     const own = versions.filter((v) => v["document_id"] === doc.id);
-    const current = own.find((v) => v["version"] === doc.currentVersion) ?? own[0]!;
+    const current = own.find((v) => v["version"] === doc.currentVersion) ?? own[0];
+    if (!current) return [];
     const seen = dossiers.filter((d) => d["document_id"] === doc.id);
-    return {
+    return [{
       id: doc.id,
       documentType: doc.documentType,
       documentTypeLabel: doc.documentType ? labelOf(doc.documentType, seen.map((d) => d["id"] as number)) : null,
@@ -122,6 +123,6 @@ export function documentViews(db: Database.Database, docs: DocumentRow[], access
       createdBy: doc.createdBy,
       hasText: current["has_text"] === 1,
       dossiers: seen.map((d) => ({ reference: d["reference"], title: d["title"] })),
-    };
+    }];
   });
 }
