@@ -177,7 +177,8 @@ export function partiesRouter(deps: PartiesRouterDeps): Router {
     if (!req.is("multipart/form-data")) throw new DossierError("UNSUPPORTED_MEDIA_TYPE", `Expected a multipart/form-data upload with a 'file' field, but found ${req.get("content-type") ?? "no content type"}`);
     const file = req.file;
     if (!file) throw bad("Expected a CSV file in the 'file' field, but found none");
-    const fields = (req.body ?? {}) as Record<string, unknown>;
+    // Options as form fields, or in the query string (`?dryRun=false`).
+    const fields = { ...(req.query as Record<string, unknown>), ...((req.body ?? {}) as Record<string, unknown>) };
     const dryRun = boolParam(fields["dryRun"], "dryRun", true);
     const policy = (fields["duplicates"] ?? "skip") as DuplicatePolicy;
     if (policy !== "skip" && policy !== "create") throw bad(`Expected duplicates to be skip or create, but found '${String(policy)}'`);

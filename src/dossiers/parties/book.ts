@@ -15,7 +15,7 @@ import { canonical } from "../journal.js";
 import { normaliseParty } from "./normalize.js";
 import { PartySearch, type PartyFilters } from "./search.js";
 import { documentOf, PartyStore, summaryOf } from "./store.js";
-import type { DuplicateMatch, PartyDocument, PartyInput, PartyRow, PartySummary } from "./types.js";
+import { PARTY_FLAGS, type DuplicateMatch, type PartyDocument, type PartyInput, type PartyRow, type PartySummary } from "./types.js";
 
 export interface PartyRelations {
   parent: PartySummary | null;
@@ -298,7 +298,7 @@ function mergedDocument(from: PartyRow, into: PartyRow): PartyDocument {
     ...d,
     lastName: d.lastName ?? f.lastName,
     firstName: d.firstName ?? f.firstName,
-    flags: union(d.flags, f.flags, (x, y) => x === y),
+    flags: union(d.flags, f.flags, (x, y) => x === y).sort((x, y) => PARTY_FLAGS.indexOf(x) - PARTY_FLAGS.indexOf(y)),
     address: emptyAddress ? f.address : d.address,
     phones: union(d.phones, f.phones, (x, y) => x.number === y.number),
     emails: union(d.emails, f.emails, (x, y) => x === y),
