@@ -31,7 +31,8 @@ const ALIASES: Record<string, ImportField> = {
   "partenaire": "partner",
 };
 
-export const MAX_IMPORT_LINES = 50_000;
+/** An import is one write-lane command (all or nothing): bounded so other writes never wait long. */
+export const MAX_IMPORT_LINES = 20_000;
 
 export interface ParsedImport {
   encoding: "utf-8" | "windows-1252";
