@@ -77,6 +77,15 @@ describe("web: the designer in French (Chromium)", function () {
       expect(await page.$eval(".bio-properties-panel-header-type", (e) => (e.textContent ?? "").trim().toLowerCase())).to.match(/^événement de bordure/);
     }
 
+    // and the connector chooser is French
+    await run(page, `modeler.get("bpmnReplace").replaceElement(modeler.get("elementRegistry").get(${JSON.stringify(userTask)}), { type: "bpmn:Task" });`);
+    await select(page, userTask);
+    await page.click(".bio-properties-panel-select-template-button");
+    await page.waitForSelector(".element-template-chooser");
+    expect(await page.$eval(".element-template-chooser .djs-popup-title", (e) => (e.textContent ?? "").trim())).to.equal("Choisir un modèle d'élément");
+    await page.keyboard.press("Escape");
+    await run(page, `modeler.get("commandStack").undo();`);
+
     // and nothing the designer saw fell back to English
     expect(await page.evaluate(`[...window.__designerMissingTranslations]`)).to.deep.equal([]);
     await select(page, userTask);

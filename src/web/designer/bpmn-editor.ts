@@ -56,7 +56,7 @@ export class BpmnEditor {
     this.modeler = new Modeler({
       container: options.canvas,
       propertiesPanel: { parent: options.properties },
-      additionalModules: [lintingModule, translateModule(lang(), (templates as Array<{ name?: string }>).flatMap((template) => (template.name ? [template.name] : [])))],
+      additionalModules: [lintingModule, translateModule(lang(), templateTexts(templates))],
       // modeler:executionPlatform(Version) tell the linter which Camunda version's rules apply.
       moddleExtensions: { modeler: modelerModdle },
       linting: { active: true },
@@ -213,4 +213,11 @@ export class BpmnEditor {
 
 function toSeverity(category: string): Severity {
   return category === "error" ? "error" : category === "warn" ? "warn" : "info";
+}
+
+/** The connector templates' own texts (already in the interface's language), which bpmn-js passes to translate. */
+function templateTexts(templates: unknown[]): string[] {
+  return (templates as Array<{ name?: string; description?: string; category?: { name?: string } }>)
+    .flatMap((template) => [template.name, template.description, template.category?.name])
+    .filter((text): text is string => typeof text === "string" && text !== "");
 }
