@@ -84,6 +84,19 @@ describe("address book import and export", () => {
     expect(missing.status).to.equal(400);
   });
 
+  it("should refuse an empty file, a file without any known column, too many lines and a missing file", async () => {
+    expect((await importing(file("e.csv", ""))).body.detail).to.match(/empty/);
+    expect((await importing(file("u.csv", "foo;bar\n1;2\n"))).body.detail).to.match(/at least one column mapped/);
+    const big = "email\n" + Array.from({ length: 20_001 }, (_, i) => `p${i}@x.fr`).join("\n");
+    const tooMany = await importing(file("big.csv", big));
+    expect(tooMany.status).to.equal(413);
+    expect(tooMany.body.detail).to.equal("Expected at most 20000 lines, but the file has 20001");
+    const none = new FormData();
+    none.set("dryRun", "true");
+    expect((await h.call("POST", "/api/parties/import", { roles: "manager", form: none })).status).to.equal(400);
+    expect(count()).to.equal(0);
+  });
+
   it("should need parties.manage to import", async () => {
     expect((await importing(file("with-errors.csv"), {}, "agent")).status).to.equal(403);
   });
