@@ -6,16 +6,19 @@ import { Router } from "express";
 import { ApiError } from "../errors.js";
 import { allow } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
-import { incidentRows, incidentSearch, incidentWire } from "./read/incidents.js";
+import { incidentRows, incidentSearch, incidentSqlSearch, toIncidentView, incidentWire } from "./read/incidents.js";
+import { compileSqlSearch, mapPage } from "./search/sql-search.js";
 import { numericKey } from "./read/sql.js";
 import { exact, parseSearch, runSearch } from "./search/query.js";
 import { keyParam } from "./wire.js";
 
-export function incidentRoutes({ engine, sql }: V2Context): Router {
+export function incidentRoutes({ engine, sql, searchLimits }: V2Context): Router {
   const router = Router();
 
   router.post("/incidents/search", allow("instances.read"), (req, res) => {
-    const search = parseSearch(req.body, incidentSearch);
+    const search = parseSearch(req.body, incidentSearch, searchLimits);
+    const compiled = compileSqlSearch(req.body, incidentSqlSearch, searchLimits);
+    if (compiled) return void res.json(mapPage(compiled.run(sql), (r) => incidentWire(toIncidentView(r))));
     const state = exact(search.filter, "state");
     const rows = incidentRows(sql, {
       key: numericKey(exact(search.filter, "incidentKey")),

@@ -7,7 +7,8 @@ import { ApiError, notImplemented } from "../errors.js";
 import { allow } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
 import { jobsAvailable, waitForJobs } from "./long-poll.js";
-import { activatedJobWire, jobRows, jobSearch, jobWire } from "./read/jobs.js";
+import { activatedJobWire, jobRows, jobSearch, jobSqlSearch, jobWire, toJobView } from "./read/jobs.js";
+import { compileSqlSearch, mapPage } from "./search/sql-search.js";
 import { numericKey } from "./read/sql.js";
 import { exact, parseSearch, runSearch } from "./search/query.js";
 import { body, keyParam, optInt, optString, optStrings, optVariables, reqInt, reqString, TENANT } from "./wire.js";
@@ -75,7 +76,9 @@ export function jobRoutes(ctx: V2Context): Router {
   });
 
   router.post("/jobs/search", allow("instances.read"), (req, res) => {
-    const search = parseSearch(req.body, jobSearch);
+    const search = parseSearch(req.body, jobSearch, ctx.searchLimits);
+    const compiled = compileSqlSearch(req.body, jobSqlSearch, ctx.searchLimits);
+    if (compiled) return void res.json(mapPage(compiled.run(sql), (r) => jobWire(toJobView(r))));
     const type = exact(search.filter, "type");
     const rows = jobRows(sql, {
       key: numericKey(exact(search.filter, "jobKey")),

@@ -7,7 +7,8 @@ import type { Engine } from "../../engine/engine.js";
 import { ApiError, notImplemented } from "../errors.js";
 import { allow } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
-import { instanceRows, instanceSearch, instanceWire } from "./read/instances.js";
+import { instanceRows, instanceSearch, instanceSqlSearch, instanceWire, toInstanceView } from "./read/instances.js";
+import { compileSqlSearch, mapPage } from "./search/sql-search.js";
 import { numericKey } from "./read/sql.js";
 import { exact, parseSearch, runSearch } from "./search/query.js";
 import { body, checkTenant, keyParam, optBool, optInt, optString, optStrings, optVariables, TENANT, toKey, wireKey } from "./wire.js";
@@ -37,7 +38,7 @@ function completionWaiter(engine: Engine): (key: number, ms: number) => Promise<
     });
 }
 
-export function processInstanceRoutes({ engine, sql }: V2Context): Router {
+export function processInstanceRoutes({ engine, sql, searchLimits }: V2Context): Router {
   const router = Router();
   let awaitEnd: ReturnType<typeof completionWaiter> | undefined; // on first use: building the router must not touch the engine
 
@@ -80,7 +81,9 @@ export function processInstanceRoutes({ engine, sql }: V2Context): Router {
   });
 
   router.post("/process-instances/search", allow("instances.read"), (req, res) => {
-    const search = parseSearch(req.body, instanceSearch);
+    const search = parseSearch(req.body, instanceSearch, searchLimits);
+    const compiled = compileSqlSearch(req.body, instanceSqlSearch, searchLimits);
+    if (compiled) return void res.json(mapPage(compiled.run(sql), (r) => instanceWire(toInstanceView(engine, r, r["has_incident"] === 1))));
     const state = exact(search.filter, "state");
     const rows = instanceRows(sql, engine, {
       key: numericKey(exact(search.filter, "processInstanceKey")),

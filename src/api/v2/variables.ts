@@ -4,7 +4,8 @@ import { ApiError } from "../errors.js";
 import { allow } from "../auth/guard.js";
 import type { V2Context } from "./context.js";
 import { numericKey } from "./read/sql.js";
-import { variableRows, variableSearch, variableSearchWire, variableWire } from "./read/variables.js";
+import { toVariableView, variableRows, variableSearch, variableSearchWire, variableSqlSearch, variableWire } from "./read/variables.js";
+import { compileSqlSearch, mapPage } from "./search/sql-search.js";
 import { exact, parseSearch, runSearch } from "./search/query.js";
 import { keyParam } from "./wire.js";
 
@@ -13,6 +14,8 @@ export function variableRoutes({ sql, searchLimits }: V2Context): Router {
 
   router.post("/variables/search", allow("instances.read"), (req, res) => {
     const search = parseSearch(req.body, variableSearch, searchLimits);
+    const compiled = compileSqlSearch(req.body, variableSqlSearch, searchLimits);
+    if (compiled) return void res.json(mapPage(compiled.run(sql), (r) => variableSearchWire(toVariableView(r))));
     const name = exact(search.filter, "name");
     const rows = variableRows(sql, {
       key: numericKey(exact(search.filter, "variableKey")),

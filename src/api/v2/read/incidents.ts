@@ -1,5 +1,6 @@
 /** Incidents as the /v2 API shows them, and their search fields. */
 import type { SearchSpec } from "../search/query.js";
+import type { SqlSearchSpec } from "../search/sql-search.js";
 import { iso, TENANT, wireKey, wireKeyOrNull } from "../wire.js";
 import type { Row, Sql } from "./sql.js";
 import type { IncidentRow } from "../../../engine/state.js";
@@ -15,10 +16,12 @@ export const ERROR_TYPES = [
 ] as const;
 
 export function incidentRows(sql: Sql, where: { key?: number; state?: string; process_instance_key?: number }): IncidentView[] {
-  return sql.select("incident", where).map((r: Row) => {
-    const incident = toIncident(r);
-    return (ERROR_TYPES as readonly string[]).includes(incident.errorType) ? incident : { ...incident, errorType: "UNKNOWN" };
-  });
+  return sql.select("incident", where).map(toIncidentView);
+}
+
+export function toIncidentView(r: Row): IncidentView {
+  const incident = toIncident(r);
+  return (ERROR_TYPES as readonly string[]).includes(incident.errorType) ? incident : { ...incident, errorType: "UNKNOWN" };
 }
 
 export function incidentWire(i: IncidentView) {
@@ -50,4 +53,32 @@ export const incidentSearch: SearchSpec<IncidentView> = {
     elementInstanceKey: (i) => i.elementInstanceKey, creationTime: (i) => i.createdAt, state: (i) => i.state, jobKey: (i) => i.jobKey, tenantId: () => TENANT,
   },
   defaultSort: (i) => i.key,
+};
+
+const ERROR_TYPE = `(CASE WHEN i.error_type IN (${ERROR_TYPES.map((t) => `'${t}'`).join(", ")}) THEN i.error_type ELSE 'UNKNOWN' END)`;
+
+/** incidentSearch in SQL (sql-search.ts). */
+export const incidentSqlSearch: SqlSearchSpec = {
+  from: "incident i",
+  select: "i.*",
+  filter: {
+    incidentKey: { kind: "key", expr: "i.key" },
+    state: { kind: "enum", values: ["ACTIVE", "MIGRATED", "PENDING", "RESOLVED", "UNKNOWN"], expr: "i.state" },
+    errorType: { kind: "enum", values: ERROR_TYPES, expr: ERROR_TYPE },
+    errorMessage: { kind: "string", expr: "i.error_message" },
+    elementId: { kind: "string", expr: "i.element_id" },
+    creationTime: { kind: "date", expr: "i.created_at" },
+    processDefinitionId: { kind: "string", expr: "i.bpmn_process_id" },
+    processDefinitionKey: { kind: "key", expr: "i.process_definition_key" },
+    processInstanceKey: { kind: "key", expr: "i.process_instance_key" },
+    elementInstanceKey: { kind: "key", expr: "i.element_instance_key" },
+    jobKey: { kind: "key", expr: "i.job_key" },
+    tenantId: { kind: "string", expr: `'${TENANT}'` },
+  },
+  sort: {
+    incidentKey: "i.key", processDefinitionKey: "i.process_definition_key", processDefinitionId: "i.bpmn_process_id", processInstanceKey: "i.process_instance_key",
+    errorType: ERROR_TYPE, elementId: "i.element_id", elementInstanceKey: "i.element_instance_key", creationTime: "i.created_at", state: "i.state", jobKey: "i.job_key",
+    tenantId: `'${TENANT}'`,
+  },
+  key: "i.key",
 };

@@ -1,6 +1,7 @@
 /** Process instances as the /v2 API shows them, and their search fields. */
 import type { Engine } from "../../../engine/engine.js";
 import type { SearchSpec } from "../search/query.js";
+import type { SqlSearchSpec } from "../search/sql-search.js";
 import { iso, isoOrNull, TENANT, wireKey, wireKeyOrNull } from "../wire.js";
 import { processName } from "./definitions.js";
 import type { Row, Sql } from "./sql.js";
@@ -22,12 +23,16 @@ export interface InstanceView {
 
 export function instanceRows(sql: Sql, engine: Engine, where: { key?: number; state?: string; bpmn_process_id?: string; process_definition_key?: number }): InstanceView[] {
   const withIncident = new Set(sql.all(`SELECT DISTINCT process_instance_key FROM incident WHERE state = 'ACTIVE'`).map((r) => r.process_instance_key as number));
-  return sql.select("process_instance", where).map((r: Row) => ({
+  return sql.select("process_instance", where).map((r: Row) => toInstanceView(engine, r, withIncident.has(r.key)));
+}
+
+export function toInstanceView(engine: Engine, r: Row, hasIncident: boolean): InstanceView {
+  return {
     key: r.key, processDefinitionKey: r.process_definition_key, bpmnProcessId: r.bpmn_process_id, version: r.version, state: r.state,
     startDate: r.start_date, endDate: r.end_date, parentProcessInstanceKey: r.parent_process_instance_key,
-    parentElementInstanceKey: r.parent_element_instance_key, hasIncident: withIncident.has(r.key),
+    parentElementInstanceKey: r.parent_element_instance_key, hasIncident,
     name: processName(engine, r.process_definition_key), versionTag: engine.definitions.byKey(r.process_definition_key)?.versionTag ?? null,
-  }));
+  };
 }
 
 export function instanceWire(p: InstanceView) {
@@ -73,4 +78,37 @@ export const instanceSearch: SearchSpec<InstanceView> = {
     tenantId: () => TENANT, businessId: () => null,
   },
   defaultSort: (p) => p.key,
+};
+
+const HAS_INCIDENT = "EXISTS (SELECT 1 FROM incident i WHERE i.process_instance_key = p.key AND i.state = 'ACTIVE')";
+
+/**
+ * instanceSearch in SQL (sql-search.ts). The definition's name and version tag come from the parsed
+ * model: a search on them runs in memory (instanceSearch).
+ */
+export const instanceSqlSearch: SqlSearchSpec = {
+  from: "process_instance p",
+  select: `p.*, ${HAS_INCIDENT} AS has_incident`,
+  filter: {
+    processInstanceKey: { kind: "key", expr: "p.key" },
+    processDefinitionKey: { kind: "key", expr: "p.process_definition_key" },
+    processDefinitionId: { kind: "string", expr: "p.bpmn_process_id" },
+    processDefinitionName: null,
+    processDefinitionVersion: { kind: "int", expr: "p.version" },
+    processDefinitionVersionTag: null,
+    state: { kind: "enum", values: ["ACTIVE", "COMPLETED", "TERMINATED"], expr: "p.state" },
+    startDate: { kind: "date", expr: "p.start_date" },
+    endDate: { kind: "date", expr: "p.end_date" },
+    hasIncident: { kind: "bool", expr: `(${HAS_INCIDENT})` },
+    tenantId: { kind: "string", expr: `'${TENANT}'` },
+    parentProcessInstanceKey: { kind: "key", expr: "p.parent_process_instance_key" },
+    parentElementInstanceKey: { kind: "key", expr: "p.parent_element_instance_key" },
+    businessId: { kind: "string", expr: "NULL" },
+  },
+  sort: {
+    processInstanceKey: "p.key", processDefinitionId: "p.bpmn_process_id", processDefinitionVersion: "p.version", processDefinitionKey: "p.process_definition_key",
+    parentProcessInstanceKey: "p.parent_process_instance_key", parentElementInstanceKey: "p.parent_element_instance_key", startDate: "p.start_date",
+    endDate: "p.end_date", state: "p.state", hasIncident: `(${HAS_INCIDENT})`, tenantId: `'${TENANT}'`, businessId: "NULL",
+  },
+  key: "p.key",
 };

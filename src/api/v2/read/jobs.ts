@@ -2,6 +2,7 @@
 import type { ActivatedJob } from "../../../engine/commands/jobs.js";
 import type { JobRow } from "../../../engine/state.js";
 import type { SearchSpec } from "../search/query.js";
+import type { SqlSearchSpec } from "../search/sql-search.js";
 import { iso, isoOrNull, TENANT, wireKey } from "../wire.js";
 import type { Row, Sql } from "./sql.js";
 import { toJob } from "../../../persistence/sqlite-store.js";
@@ -25,10 +26,12 @@ const STATE: Record<JobRow["state"], string> = {
 export type JobView = Omit<JobRow, "state"> & { state: string };
 
 export function jobRows(sql: Sql, where: { key?: number; type?: string; process_instance_key?: number }): JobView[] {
-  return sql.select("job", where).map((r: Row) => {
-    const job = toJob(r);
-    return { ...job, state: STATE[job.state] ?? job.state };
-  });
+  return sql.select("job", where).map(toJobView);
+}
+
+export function toJobView(r: Row): JobView {
+  const job = toJob(r);
+  return { ...job, state: STATE[job.state] ?? job.state };
 }
 
 export function jobWire(j: JobView) {
@@ -68,4 +71,36 @@ export const jobSearch: SearchSpec<JobView> = {
     processDefinitionKey: (j) => j.processDefinitionKey, processDefinitionId: (j) => j.bpmnProcessId, tenantId: () => TENANT,
   },
   defaultSort: (j) => j.key,
+};
+
+const JOB_STATE = `(CASE j.state WHEN 'ACTIVATABLE' THEN 'CREATED' WHEN 'ACTIVATED' THEN 'CREATED' ELSE j.state END)`;
+
+/** jobSearch in SQL (sql-search.ts). */
+export const jobSqlSearch: SqlSearchSpec = {
+  from: "job j",
+  select: "j.*",
+  filter: {
+    jobKey: { kind: "key", expr: "j.key" },
+    type: { kind: "string", expr: "j.type" },
+    state: { kind: "enum", values: ["CANCELED", "COMPLETED", "CREATED", "ERROR_THROWN", "FAILED", "MIGRATED", "RETRIES_UPDATED", "TIMED_OUT"], expr: JOB_STATE },
+    retries: { kind: "int", expr: "j.retries" },
+    worker: { kind: "string", expr: "j.worker" },
+    errorCode: { kind: "string", expr: "j.error_code" },
+    errorMessage: { kind: "string", expr: "j.error_message" },
+    elementId: { kind: "string", expr: "j.element_id" },
+    elementInstanceKey: { kind: "key", expr: "j.element_instance_key" },
+    processInstanceKey: { kind: "key", expr: "j.process_instance_key" },
+    processDefinitionKey: { kind: "key", expr: "j.process_definition_key" },
+    processDefinitionId: { kind: "string", expr: "j.bpmn_process_id" },
+    deadline: { kind: "date", expr: "j.deadline" },
+    creationTime: { kind: "date", expr: "j.created_at" },
+    kind: { kind: "enum", values: ["BPMN_ELEMENT", "EXECUTION_LISTENER", "TASK_LISTENER", "AD_HOC_SUB_PROCESS"], expr: "'BPMN_ELEMENT'" },
+    tenantId: { kind: "string", expr: `'${TENANT}'` },
+  },
+  sort: {
+    jobKey: "j.key", type: "j.type", state: JOB_STATE, retries: "j.retries", worker: "j.worker", deadline: "j.deadline", errorCode: "j.error_code",
+    errorMessage: "j.error_message", elementId: "j.element_id", elementInstanceKey: "j.element_instance_key", processInstanceKey: "j.process_instance_key",
+    processDefinitionKey: "j.process_definition_key", processDefinitionId: "j.bpmn_process_id", tenantId: `'${TENANT}'`,
+  },
+  key: "j.key",
 };

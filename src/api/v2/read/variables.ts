@@ -1,5 +1,6 @@
 /** Variables as the /v2 API shows them: values are JSON text; long values are cut in searches. */
 import type { SearchSpec } from "../search/query.js";
+import type { SqlSearchSpec } from "../search/sql-search.js";
 import { TENANT, wireKey } from "../wire.js";
 import type { Row, Sql } from "./sql.js";
 
@@ -14,8 +15,10 @@ export interface VariableView {
 const TRUNCATE_AT = 8191;
 
 export function variableRows(sql: Sql, where: { key?: number; process_instance_key?: number; scope_key?: number; name?: string }): VariableView[] {
-  return sql.select("variable", where).map((r: Row) => ({ key: r.key, processInstanceKey: r.process_instance_key, scopeKey: r.scope_key, name: r.name, value: r.value }));
+  return sql.select("variable", where).map(toVariableView);
 }
+
+export const toVariableView = (r: Row): VariableView => ({ key: r.key, processInstanceKey: r.process_instance_key, scopeKey: r.scope_key, name: r.name, value: r.value });
 
 export function variableWire(v: VariableView) {
   return {
@@ -44,4 +47,21 @@ export const variableSearch: SearchSpec<VariableView> = {
     processInstanceKey: (v) => v.processInstanceKey,
   },
   defaultSort: (v) => v.key,
+};
+
+/** variableSearch in SQL (sql-search.ts); `$like` on values reads their first SEARCH_LIKE_VALUE_PREFIX characters. */
+export const variableSqlSearch: SqlSearchSpec = {
+  from: "variable v",
+  select: "v.key, v.process_instance_key, v.scope_key, v.name, v.value",
+  filter: {
+    variableKey: { kind: "key", expr: "v.key" },
+    name: { kind: "string", expr: "v.name" },
+    value: { kind: "string", expr: "v.value" },
+    scopeKey: { kind: "key", expr: "v.scope_key" },
+    processInstanceKey: { kind: "key", expr: "v.process_instance_key" },
+    tenantId: { kind: "string", expr: `'${TENANT}'` },
+    isTruncated: { kind: "bool", expr: `(length(v.value) > ${TRUNCATE_AT})` },
+  },
+  sort: { value: "v.value", name: "v.name", tenantId: `'${TENANT}'`, variableKey: "v.key", scopeKey: "v.scope_key", processInstanceKey: "v.process_instance_key" },
+  key: "v.key",
 };

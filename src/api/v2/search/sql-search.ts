@@ -164,6 +164,11 @@ function nullMatches(value: unknown): boolean {
   return Object.entries(ops).every(([op, arg]) => arg === undefined || (op === "$exists" ? arg === false : op === "$neq" || op === "$notIn"));
 }
 
+/** A page of rows shaped for the wire. */
+export function mapPage<R>(page: Page<Row>, map: (row: Row) => R): Page<R> {
+  return { items: page.items.map(map), page: page.page };
+}
+
 /** Counting stops here, as Camunda's: beyond it, totalItems says 10,000 and hasMoreTotalItems true. */
 export const COUNT_CAP = 10_000;
 
