@@ -107,6 +107,11 @@ describe("web: the designer in French (Chromium)", function () {
     const message = await page.$eval("[data-testid=problems] li.problem.lint.error", (e) => (e.textContent ?? "").trim());
     expect(message).to.contain("« Tâche de service »").and.contain("« Type de job » doit être renseigné");
     expect(message).to.not.match(/must have/);
+    // and so does the error under the panel entry at fault
+    await select(page, userTask);
+    await page.evaluate(`[...document.querySelectorAll(".bio-properties-panel-group-header")].find((h) => h.textContent.includes("Définition de la tâche"))?.click()`);
+    await page.waitForSelector(".bio-properties-panel-error");
+    expect(await page.$eval(".bio-properties-panel-error", (e) => (e.textContent ?? "").trim())).to.equal("Type : à renseigner.");
     await app.screenshot(page, "designer-french-lint");
     // (a draft was kept: leave the model as deployed for the other specs of the run)
     await run(page, `modeler.get("commandStack").undo();`);
