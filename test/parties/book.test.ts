@@ -33,6 +33,8 @@ describe("address book (PartyBook)", () => {
       expect(bad.problems).to.deep.include({ field: "vatNumber", message: "expected a valid France VAT number, but 'FR41303265045' is not one (format or check digits)" });
       const missing = await rejection(h.create({ kind: "organisation", organisationName: "Acme", vatSubject: true }));
       expect(missing.problems.map((p) => p.field)).to.deep.equal(["vatNumber"]);
+      const be = await h.create({ kind: "organisation", organisationName: "Brasserie", address: { country: "BE" }, vatNumber: "403.170.701" });
+      expect(be.vatNumber).to.equal("BE0403170701");
       const ok = await h.create({ kind: "organisation", organisationName: "Acme", vatNumber: "40 303 265 045" });
       expect(ok.vatNumber).to.equal("FR40303265045");
       expect(ok.vatSubject).to.equal(true);

@@ -243,6 +243,10 @@ export function normalisePhone(raw: string, region: CountryCode): Phone | undefi
 export function checkVat(raw: string, country: string): string | { problem: string } {
   let key = vatKey(raw);
   if (!/^[A-Z]{2}/.test(key)) key = (country === "GR" ? "EL" : country) + key;
+  // Canonical forms: Belgian numbers have 10 digits since 2007 (the old 9 get a leading 0); a Swiss
+  // number without its MWST / TVA / IVA suffix.
+  if (/^BE\d{9}$/.test(key)) key = `BE0${key.slice(2)}`;
+  if (/^CHE\d{9}(MWST|TVA|IVA)$/.test(key)) key = key.replace(/(MWST|TVA|IVA)$/, "");
   const prefix = key.slice(0, 2);
   const result = checkVAT(key, vatCountries);
   if (result.isSupportedCountry) {
