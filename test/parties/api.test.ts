@@ -68,6 +68,9 @@ describe("address book API (/api/parties)", () => {
     expect(await q("flag=customer")).to.deep.equal(["Acme Toitures"]);
     expect((await h.call("GET", "/api/parties?kind=robot")).status).to.equal(400);
     expect((await h.call("GET", "/api/parties?limit=1000")).status).to.equal(400);
+    const page1 = (await h.call("GET", "/api/parties?limit=1")).body;
+    const page2 = (await h.call("GET", "/api/parties?limit=1&offset=1")).body;
+    expect([page1.items[0].name, page1.more, page2.items[0].name, page2.more]).to.deep.equal(["Acme Toitures", true, "Lyonnet", false]);
   });
 
   it("should read a party with its contacts and parent company", async () => {

@@ -125,9 +125,14 @@ export function partiesRouter(deps: PartiesRouterDeps): Router {
     const limitText = query(req, "limit");
     const limit = limitText === undefined ? 20 : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw bad(`Expected limit between 1 and 100, but found '${limitText}'`);
+    const offsetText = query(req, "offset");
+    const offset = offsetText === undefined ? 0 : Number(offsetText);
+    if (!Number.isInteger(offset) || offset < 0 || offset > 10_000) throw bad(`Expected offset between 0 and 10000, but found '${offsetText}'`);
     const q = query(req, "q") ?? "";
     if (q.length > 200) throw bad(`Expected a search text of at most 200 characters, but found ${q.length}`);
-    res.json({ items: parties.search(q, limit, filtersOf(req)) });
+    // One more than asked tells whether a next page exists.
+    const found = parties.search(q, offset + limit + 1, filtersOf(req)).slice(offset);
+    res.json({ items: found.slice(0, limit), offset, limit, more: found.length > limit });
   });
 
   // What the forms offer: kinds, flags, phone labels, channels and the import's fields, with labels.
