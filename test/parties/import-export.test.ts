@@ -97,6 +97,15 @@ describe("address book import and export", () => {
     expect(count()).to.equal(0);
   });
 
+  it("should find a parent company by its name, stored before or on an earlier line", async () => {
+    const csv = "Raison sociale;Maison mère\nGroupe Toitures;\nToitures Lyon;groupe toitures\nToitures Nice;Inconnue SA\n";
+    const dry = await importing(file("p.csv", csv));
+    expect(dry.body.lines.map((l: { status: string }) => l.status)).to.deep.equal(["created", "created", "error"]);
+    expect(dry.body.lines[2].problems).to.deep.equal([{ field: "parentId", column: "Maison mère", message: "expected a parent company id or the name of an organisation, but no organisation is named 'Inconnue SA'" }]);
+    const real = await importing(file("p.csv", csv.split("\n").slice(0, 3).join("\n")), { dryRun: "false" });
+    expect(h.book.get(real.body.lines[1].partyId)!.parentId).to.equal(real.body.lines[0].partyId);
+  });
+
   it("should need parties.manage to import", async () => {
     expect((await importing(file("with-errors.csv"), {}, "agent")).status).to.equal(403);
   });

@@ -12,6 +12,7 @@
 import type Database from "better-sqlite3";
 import { DossierError, failOn, type FieldProblem } from "../errors.js";
 import { canonical } from "../journal.js";
+import { fold } from "./keys.js";
 import { normaliseParty } from "./normalize.js";
 import { PartySearch, type PartyFilters } from "./search.js";
 import { documentOf, PartyStore, summaryOf } from "./store.js";
@@ -128,6 +129,12 @@ export class PartyBook {
   /** Like search, only the ids, best first (exports read the rows in batches). */
   findIds(q: string, limit: number, filters: PartyFilters = {}): number[] {
     return this.finder.ids(q, Math.max(1, Math.min(limit, 1_000_000)), filters);
+  }
+
+  /** Live organisations whose name is this one (accents, case and punctuation ignored). */
+  organisationsNamed(name: string): number[] {
+    const rows = this.db.prepare(`SELECT id FROM party WHERE name_key = ? AND kind = 'organisation' AND merged_into IS NULL ORDER BY id LIMIT 5`).all(fold(name)) as Array<{ id: number }>;
+    return rows.map((r) => r.id);
   }
 
   /** The stored rows of these ids, in their order (unknown ids skipped, merged ones as stored). */

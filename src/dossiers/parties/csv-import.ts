@@ -216,7 +216,19 @@ export function runImport(book: PartyBook, parsed: ParsedImport, options: { dryR
   };
   for (const { line, input, columnOf } of parsed.records) {
     const name = String(input.organisationName ?? input.name ?? [input.lastName, input.firstName].filter(Boolean).join(" "));
+    // A parent company given by name (as ERPs export it) is the one organisation of that name,
+    // stored before or on an earlier line.
+    let parentProblem: ImportProblem | undefined;
+    if (typeof input.parentId === "string") {
+      const named = book.organisationsNamed(input.parentId);
+      if (named.length === 1) input.parentId = named[0];
+      else {
+        parentProblem = { field: "parentId", message: named.length === 0 ? `expected a parent company id or the name of an organisation, but no organisation is named '${input.parentId}'` : `expected one organisation named '${input.parentId}', but found ${named.length} (give its id)` };
+        delete input.parentId;
+      }
+    }
     const { doc, problems } = book.check(input);
+    if (parentProblem) problems.push(parentProblem);
     if (problems.length > 0) {
       report.errors++;
       report.lines.push({
