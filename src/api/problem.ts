@@ -75,6 +75,11 @@ export function problemHandler(log: (message: string) => void) {
     if (typeof e?.message === "string" && /^(Unexpected end of form|Malformed part header|Multipart: Boundary not found)/.test(e.message)) {
       return send(res, "INVALID_ARGUMENT", `Expected a well-formed multipart/form-data body, but: ${e.message}`);
     }
+    // Any other client error raised by express or a body parser (http-errors with a 4xx status): its status, never a 500.
+    const status = (error as { status?: unknown })?.status;
+    if (typeof status === "number" && status >= 400 && status < 500 && (error as { expose?: unknown }).expose !== false) {
+      return sendProblem(res, status, status === 413 ? "PAYLOAD_TOO_LARGE" : "INVALID_ARGUMENT", `Expected a well-formed request, but: ${String(e?.message ?? "").slice(0, 300)}`);
+    }
     log(`Unexpected error on ${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? String(error)}`);
     sendProblem(res, 500, "INTERNAL_ERROR", "An unexpected error occurred; it has been logged");
   };

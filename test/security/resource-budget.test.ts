@@ -5,7 +5,7 @@
  * FEEL evaluation pays only for the variables it names. Meanwhile another client is answered.
  */
 import { expect } from "chai";
-import { deployLibraryModel, startApiServer, whileOtherClientAsks, type ApiServer } from "./support.js";
+import { deployLibraryModel, startApiServer, whileOtherClientAsks, type ApiServer, within } from "./support.js";
 
 /** Nested lists `depth` levels deep, written as JSON text (JSON.stringify would recurse). */
 const nested = (depth: number) => "[".repeat(depth) + "1" + "]".repeat(depth);
@@ -33,8 +33,8 @@ describe("security: the resource budget of one request", function () {
 
     // then the case is open, stopped at its actions with an incident, and nothing else waited
     expect(result.status, JSON.stringify(result.body)).to.equal(200);
-    expect(ms).to.be.below(5000);
-    expect(slowestOtherMs).to.be.below(2000);
+    expect(ms).to.be.below(within(5000));
+    expect(slowestOtherMs).to.be.below(within(2000));
     const incidents = await api.call("POST", "/v2/incidents/search", { body: { filter: { processInstanceKey: result.body.processInstanceKey } } });
     expect(incidents.body.items).to.have.length(1);
     expect(incidents.body.items[0].elementId).to.equal("CaseActions");
@@ -61,8 +61,8 @@ describe("security: the resource budget of one request", function () {
     expect(result.body.limit).to.equal("MAX_COLLECTION_ITEMS");
     expect(result.body.found).to.equal(10_000);
     expect(result.body.detail).to.contain("at most 1000").and.contain("10000");
-    expect(ms).to.be.below(2000);
-    expect(slowestOtherMs).to.be.below(1500);
+    expect(ms).to.be.below(within(2000));
+    expect(slowestOtherMs).to.be.below(within(1500));
     const tasks = await api.call("POST", "/v2/user-tasks/search", { body: { filter: { processInstanceKey: created.body.processInstanceKey } } });
     expect(tasks.body.items, "nothing was activated").to.have.length(1);
   });
@@ -77,7 +77,7 @@ describe("security: the resource budget of one request", function () {
     // then
     expect(result.status, JSON.stringify(result.body)).to.equal(200);
     expect(result.body.result).to.equal(42);
-    expect(ms).to.be.below(1000);
+    expect(ms).to.be.below(within(1000));
   });
 
   for (const depth of [4_100, 4_300]) {
@@ -92,7 +92,7 @@ describe("security: the resource budget of one request", function () {
       expect(result.status, JSON.stringify(result.body)).to.equal(400);
       expect(result.body.limit).to.equal("MAX_VARIABLE_DEPTH");
       expect(result.body.detail).to.contain("'deep'").and.contain("64 levels");
-      expect(slowestOtherMs).to.be.below(1500);
+      expect(slowestOtherMs).to.be.below(within(1500));
       const search = await api.call("POST", "/v2/process-instances/search", { as: "auditor", body: {} });
       expect(search.status).to.equal(200);
     });
@@ -110,6 +110,19 @@ describe("security: the resource budget of one request", function () {
     expect(result.body.limit).to.equal("MAX_VARIABLE_BYTES");
     expect(result.body.max).to.equal(1024 * 1024);
     expect(result.body.found).to.equal(1_500_002);
+  });
+
+  it("should not echo a refused 600 KB value back in the error", async () => {
+    // given variables that are a list, not an object
+    const variables = Array.from({ length: 100_000 }, (_, i) => i);
+
+    // when
+    const result = await api.call("POST", "/v2/process-instances", { as: "agent", body: { processDefinitionId: "dossier-client", variables } });
+
+    // then
+    expect(result.status).to.equal(400);
+    expect(result.body.detail.length).to.be.below(400);
+    expect(result.body.detail).to.contain("characters)");
   });
 
   it("should keep a variable named __proto__ in every view of the instance", async () => {

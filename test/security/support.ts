@@ -6,11 +6,21 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { PROCESSES } from "../demo/support.js";
 import { startApiServer, type ApiServer } from "../api/v2/server.js";
 
 export { startApiServer, type ApiServer };
+
+/**
+ * A time limit scaled by the machine's load (the CI machine is shared: at a load of 6 per core
+ * everything is 6× slower). Capped at 8×: the failures these specs guard against took 30 to 60 s
+ * on an idle machine.
+ */
+export function within(ms: number): number {
+  return ms * Math.max(1, Math.min(8, loadavg()[0]! / cpus().length));
+}
 
 export const basic = (user: string, password = user) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 

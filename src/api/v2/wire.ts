@@ -9,7 +9,11 @@ import { ApiError } from "../errors.js";
 export const TENANT = "<default>";
 const KEY = /^-?[0-9]{1,25}$/;
 
-const show = (value: unknown) => (typeof value === "string" ? `'${value}'` : value === undefined ? "nothing" : JSON.stringify(value) ?? String(value));
+/** A value for a message, cut: a refused 4 MB list must not come back in the error. */
+const show = (value: unknown) => {
+  const text = typeof value === "string" ? `'${value}'` : value === undefined ? "nothing" : JSON.stringify(value) ?? String(value);
+  return text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
+};
 
 function invalid(message: string): ApiError {
   return new ApiError("INVALID_ARGUMENT", message);

@@ -3,6 +3,7 @@
  * called elements, multi-instance characteristics and ad-hoc settings.
  */
 import { isIsoDateTime } from "../shared/dates.js";
+import { setOwn } from "../shared/own.js";
 import { CompileContext, VARIABLE_PATH, extension } from "./compile-context.js";
 import type { FlowNode, Mapping, UserTaskDefinition } from "./types.js";
 
@@ -23,10 +24,11 @@ export function compileMappings(ctx: CompileContext, node: FlowNode, element: an
   node.outputs = build(io.outputParameters ?? [], "output");
 }
 
+/** Custom headers (keys chosen by designers: a `__proto__` header stays a header). */
 export function headers(element: any): Record<string, string> {
   const out: Record<string, string> = {};
   for (const h of (extension(element, "zeebe:TaskHeaders")?.values ?? []) as any[]) {
-    if (h.key) out[h.key] = h.value ?? "";
+    if (h.key) setOwn(out, h.key, h.value ?? "");
   }
   return out;
 }
