@@ -7,11 +7,11 @@ import { h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { showError } from "../shared/shell.js";
 import { changeState, dossierActions, label, problemsOf, startAction, type Dossier, type TypeDefinition } from "./data.js";
-import { errorText, toast } from "./widgets.js";
+import { closeOnOutside, errorText, toast } from "./widgets.js";
 
 export function actionMenu(d: Dossier, session: Session, changed: () => Promise<void>): HTMLElement {
   const list = h("ul", { class: "menu-list", role: "menu", "aria-label": t("dossiers.actions") }, h("li", { class: "muted" }, t("common.loading")));
-  const menu = h("details", { class: "menu", "data-testid": "actions" }, h("summary", { class: "button" }, t("dossiers.actions"), " ▾"), list);
+  const menu = closeOnOutside(h("details", { class: "menu", "data-testid": "actions" }, h("summary", { class: "button" }, t("dossiers.actions"), " ▾"), list));
   const canWrite = session.permissions.includes("dossiers.write");
   dossierActions(d.reference).then((actions) => {
     if (!actions.length) return list.replaceChildren(h("li", { class: "muted" }, t("dossiers.actions.none")));

@@ -126,8 +126,9 @@ export const changeState = (reference: string, to: string, version: number, comm
   api<Dossier>("POST", withLang(`${ref(reference)}/state`), { to, version, ...(comment ? { comment } : {}) });
 export const addNote = (reference: string, text: string, isPublic: boolean) => api("POST", `${ref(reference)}/notes`, { text, public: isPublic });
 export const logCall = (reference: string, call: Record<string, unknown>) => api("POST", `${ref(reference)}/calls`, call);
-export const journal = (reference: string, kind?: "exchanges", limit = 200) =>
-  api<{ items: JournalEntry[]; next?: string | null }>("GET", `${ref(reference)}/journal?limit=${limit}${kind ? `&kind=${kind}` : ""}`);
+export const journal = (reference: string, kind?: "exchanges", limit = 200, before?: string) =>
+  api<{ items: JournalEntry[]; next?: string | null }>("GET", `${ref(reference)}/journal?limit=${limit}${kind ? `&kind=${kind}` : ""}${before ? `&before=${enc(before)}` : ""}`,
+    undefined, { cache: "no-store" });
 export const verifyJournal = (reference: string) => api<Verification>("GET", `${ref(reference)}/journal/verification`);
 export const dossierActions = async (reference: string) => (await api<{ items: DossierAction[] }>("GET", withLang(`${ref(reference)}/actions`), undefined, { cache: "no-store" })).items;
 export const startAction = (reference: string, id: string) => api<{ processInstanceKey: string }>("POST", `${ref(reference)}/actions/${enc(id)}`, {});

@@ -12,11 +12,12 @@ export class JournalSection {
   readonly element: HTMLElement;
   private readonly badge = h("span", { class: "chain", "data-testid": "chain" });
   private readonly list = h("ol", { class: "journal", "data-testid": "journal", reversed: true });
+  private readonly more = h("p", { class: "journal-more" });
 
   constructor(private readonly reference: string) {
     this.element = section("journal", t("dossiers.journal"),
       h("p", {}, this.badge, " ", h("button", { type: "button", class: "link", "data-action": "verify", onclick: () => void this.verify() }, t("dossiers.journal.verify"))),
-      h("details", { class: "journal-details", open: true }, h("summary", {}, t("dossiers.journal.entries")), this.list));
+      h("details", { class: "journal-details", open: true }, h("summary", {}, t("dossiers.journal.entries")), this.list, this.more));
   }
 
   async load(): Promise<void> {
@@ -40,11 +41,29 @@ export class JournalSection {
 
   private async entries(): Promise<void> {
     try {
-      const { items } = await journal(this.reference, undefined, 200);
+      const { items, next } = await journal(this.reference, undefined, 100);
       this.list.replaceChildren(...[...items].reverse().map((e) => this.item(e)));
+      this.older(next ?? null);
     } catch (e) {
       this.list.replaceChildren(h("li", { class: "error" }, errorText(e)));
     }
+  }
+
+  /** Newest first; older entries page in on demand (the journal of a long-lived contract is long). */
+  private older(next: string | null): void {
+    this.more.replaceChildren();
+    if (!next) return;
+    const button = h("button", { type: "button", class: "link", "data-action": "older", onclick: async () => {
+      button.disabled = true;
+      try {
+        const page = await journal(this.reference, undefined, 100, next);
+        this.list.append(...[...page.items].reverse().map((e) => this.item(e)));
+        this.older(page.next ?? null);
+      } catch (e) {
+        this.more.replaceChildren(h("span", { class: "error" }, errorText(e)));
+      }
+    } }, t("dossiers.journal.older"));
+    this.more.append(button);
   }
 
   private item(e: JournalEntry): HTMLElement {

@@ -9,7 +9,7 @@ import { formatDate, t } from "../shared/i18n.js";
 import { showError } from "../shared/shell.js";
 import { deleteView, dossierMeta, dossierTypes, label, listDossiers, saveView, views, type DossierSummary, type SavedView, type TypeDefinition } from "./data.js";
 import { formatValue } from "./fields.js";
-import { fill, stateBadge } from "./widgets.js";
+import { closeOnOutside, fill, stateBadge } from "./widgets.js";
 
 const PAGE_SIZE = 25;
 const BASE_COLUMNS = ["reference", "title", "type", "state", "customer", "owner", "sector", "createdAt", "updatedAt"] as const;
@@ -187,14 +187,14 @@ export class DossierList {
 
   private columnsPicker(): HTMLElement {
     const all = [...BASE_COLUMNS, ...(this.type?.fields ?? []).map((f) => `data.${f.id}`)];
-    return h("details", { class: "columns-picker" },
+    return closeOnOutside(h("details", { class: "columns-picker" },
       h("summary", {}, t("dossiers.columns")),
       h("fieldset", {}, h("legend", { class: "visually-hidden" }, t("dossiers.columns")),
         ...all.map((c) => h("label", { class: "check" }, h("input", { type: "checkbox", value: c, checked: this.state.columns.includes(c), onchange: (e: Event) => {
           const on = (e.target as HTMLInputElement).checked;
           const columns = on ? all.filter((x) => x === c || this.state.columns.includes(x)) : this.state.columns.filter((x) => x !== c);
           this.set({ columns, page: this.state.page });
-        } }), " ", this.columnLabel(c)))));
+        } }), " ", this.columnLabel(c))))));
   }
 
   private columnLabel(column: string): string {

@@ -2,7 +2,7 @@
 import type { Session } from "../shared/api.js";
 import { h } from "../shared/dom.js";
 import { formatDate, t } from "../shared/i18n.js";
-import type { Dossier } from "./data.js";
+import { documents, getDossier, type Dossier } from "./data.js";
 import { section, stateBadge } from "./widgets.js";
 
 /** The inbox opens a task from its hash (`/inbox#task=<key>`). */
@@ -21,19 +21,35 @@ export function tasksSection(d: Dossier): HTMLElement {
         h("a", { href: inboxLink(task.userTaskKey), class: "button small", "data-action": "open-task" }, t("dossiers.tasks.open"))))));
 }
 
+/** Child dossiers (a customer's contracts): state, and, fetched per child, documents and work in progress. */
 export function childrenSection(d: Dossier, _session: Session): HTMLElement {
   const children = d.children ?? [];
-  if (!children.length && !(d.parent)) return h("span", { hidden: true });
-  return section("children", `${t("dossiers.children")} (${children.length})`,
-    children.length === 0 ? h("p", { class: "muted" }, t("dossiers.children.none")) : h("ul", { class: "items", "data-testid": "children" },
-      ...children.map((c) => h("li", {},
-        h("div", {}, h("a", { href: `/dossiers/${encodeURIComponent(c.reference)}`, class: "ref" }, c.reference), " ", c.title, " ",
-          stateBadge(c.state, c.stateLabel ?? c.state)),
-        h("div", { class: "muted small" },
-          c.typeName ?? c.type,
-          c.documentsCount !== undefined ? ` · ${t("dossiers.children.documents", { count: c.documentsCount })}` : "",
-          c.tasks ? ` · ${t("dossiers.children.tasks", { count: c.tasks.length })}` : "",
-          c.activeProcesses !== undefined ? ` · ${t("dossiers.children.processes", { count: c.activeProcesses })}` : "")))));
+  if (!children.length) return h("span", { hidden: true });
+  const section_ = section("children", `${t("dossiers.children")} (${children.length})`,
+    h("ul", { class: "items", "data-testid": "children" },
+      ...children.map((c) => {
+        const details = h("div", { class: "muted small child-details", "data-child": c.reference }, c.typeName ?? c.type);
+        void childDetails(c.reference, details, c.typeName ?? c.type);
+        return h("li", {},
+          h("div", {}, h("a", { href: `/dossiers/${encodeURIComponent(c.reference)}`, class: "ref" }, c.reference), " ", c.title, " ",
+            stateBadge(c.state, c.stateLabel ?? c.state)),
+          details);
+      })));
+  return section_;
+}
+
+/** "Contrat · 2 document(s) · 1 tâche(s) en cours (Préparer le contrat) · 1 action(s) en cours". */
+async function childDetails(reference: string, host: HTMLElement, typeName: string): Promise<void> {
+  try {
+    const [child, docs] = await Promise.all([getDossier(reference), documents(reference)]);
+    const tasks = child.tasks ?? [];
+    const running = (child.processes ?? []).filter((p) => !p.endDate).length;
+    host.textContent = [typeName, t("dossiers.children.documents", { count: docs.length }),
+      t("dossiers.children.tasks", { count: tasks.length }) + (tasks.length ? ` (${tasks.map((x) => x.name ?? x.userTaskKey).join(", ")})` : ""),
+      t("dossiers.children.processes", { count: running })].join(" · ");
+  } catch {
+    // the child's details are a bonus; its line stays
+  }
 }
 
 export function processesSection(d: Dossier, session: Session): HTMLElement {

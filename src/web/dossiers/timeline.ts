@@ -46,7 +46,8 @@ export class TimelineSection {
     const isCall = /call/i.test(e.action);
     const isPublic = after["public"] === true || (!isCall && e.private === false && after["public"] !== false && /public/i.test(e.action));
     const head = h("p", { class: "meta muted" }, formatDate(e.at), " · ", e.actor, " · ",
-      isCall ? h("span", { class: "badge call" }, after["direction"] === "out" ? t("dossiers.call.out") : t("dossiers.call.in"))
+      isCall ? [h("span", { class: "badge call" }, after["direction"] === "out" ? t("dossiers.call.out") : t("dossiers.call.in")),
+        e.private ? h("span", { class: "badge private" }, t("dossiers.note.private")) : null]
         : h("span", { class: `badge ${isPublic ? "public" : "private"}` }, isPublic ? t("dossiers.note.public") : t("dossiers.note.private")));
     if (isCall) {
       const script = obj(after["script"]);

@@ -33,3 +33,12 @@ export function errorText(error: unknown): string {
 export function fill(element: Element, ...children: Array<Node | string | null | undefined | false>): void {
   element.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
 }
+
+/** A <details> menu closes when the user clicks elsewhere or presses Escape inside it. */
+export function closeOnOutside(details: HTMLDetailsElement): HTMLDetailsElement {
+  document.addEventListener("click", (e) => { if (details.open && !details.contains(e.target as Node)) details.open = false; });
+  details.addEventListener("keydown", (e: KeyboardEvent) => {
+    if (e.key === "Escape" && details.open) { details.open = false; details.querySelector("summary")?.focus(); }
+  });
+  return details;
+}
