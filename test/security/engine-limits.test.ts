@@ -111,6 +111,20 @@ describe("security: the engine's limits", function () {
     expect(error.message).to.equal("Expected variables to have at most 10 items (MAX_COLLECTION_ITEMS), but found 11");
   });
 
+  it("should hand out at most MAX_COLLECTION_ITEMS jobs per activation, whatever maxJobsToActivate asks", async () => {
+    // given three waiting jobs
+    await start({ maxCollectionItems: 2 });
+    await deployFixtures(engine, "engine/job-simple.bpmn");
+    for (let i = 0; i < 3; i++) await engine.createProcessInstance({ bpmnProcessId: "job-simple" });
+
+    // when
+    const first = await engine.activateJobs({ type: "work", maxJobsToActivate: 1_000_000, timeout: 60_000 });
+    const second = await engine.activateJobs({ type: "work", maxJobsToActivate: 1_000_000, timeout: 60_000 });
+
+    // then
+    expect([first.length, second.length]).to.deep.equal([2, 1]);
+  });
+
   it("should stop a FEEL condition over FEEL_TIMEOUT_MS with an incident, and keep the instance", async () => {
     // given a model whose script runs forever
     await start({ feelTimeoutMs: 20 });

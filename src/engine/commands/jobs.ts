@@ -42,7 +42,8 @@ export function activateJobs(rt: Execution, request: ActivateJobsRequest): Activ
   const timeout = checkCount(request.timeout, "the job timeout (ms)", 1);
   const max = checkCount(request.maxJobsToActivate, "maxJobsToActivate", 1);
   const worker = request.worker ?? "default";
-  const jobs = rt.store.activatableJobs(request.type, rt.now, max);
+  // "Up to" maxJobsToActivate: one activation hands out at most MAX_COLLECTION_ITEMS jobs (workers ask again).
+  const jobs = rt.store.activatableJobs(request.type, rt.now, Math.min(max, rt.limits.maxCollectionItems));
   const out: ActivatedJob[] = [];
   for (const job of jobs) {
     const timedOut = job.state === "ACTIVATED";
