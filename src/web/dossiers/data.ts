@@ -138,6 +138,7 @@ export const saveView = (view: Omit<SavedView, "id">) => api<SavedView>("POST", 
 export const deleteView = (id: string | number) => api("DELETE", `/api/dossier-views/${enc(String(id))}`);
 
 export const searchParties = async (q: string) => (await api<{ items: PartySummary[] }>("GET", `/api/parties?q=${enc(q)}`)).items;
+export const getParty = (id: string | number) => api<PartySummary>("GET", `/api/parties/${enc(String(id))}`);
 export const createParty = (party: Record<string, unknown>) => api<PartySummary>("POST", "/api/parties", party);
 export async function partyDuplicates(party: Record<string, unknown>): Promise<Array<{ party: PartySummary; reasons: string[] }>> {
   const answer = await api<{ duplicates?: Array<{ party: PartySummary; reasons: string[] }>; items?: Array<{ party: PartySummary; reasons: string[] }> }>("POST", "/api/parties/duplicates", party);

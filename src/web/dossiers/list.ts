@@ -7,7 +7,7 @@ import type { Session } from "../shared/api.js";
 import { h } from "../shared/dom.js";
 import { formatDate, t } from "../shared/i18n.js";
 import { showError } from "../shared/shell.js";
-import { deleteView, dossierMeta, dossierTypes, label, listDossiers, saveView, views, type DossierSummary, type SavedView, type TypeDefinition } from "./data.js";
+import { deleteView, dossierMeta, dossierTypes, getParty, label, listDossiers, saveView, views, type DossierSummary, type SavedView, type TypeDefinition } from "./data.js";
 import { formatValue } from "./fields.js";
 import { closeOnOutside, fill, stateBadge } from "./widgets.js";
 
@@ -23,6 +23,8 @@ interface ListState {
   state: string;
   owner: string;
   sector: string;
+  /** A party id (the global search's "see their files"). */
+  party: string;
   /** f.<field><op?> → value, as the API takes them (`f.amount>=`: "1000"). */
   fields: Record<string, string>;
   columns: string[];
@@ -41,7 +43,7 @@ function fromUrl(): ListState {
   }
   return {
     type: p.get("type") ?? "", view: p.get("view") ?? "", q: p.get("q") ?? "", state: p.get("state") ?? "",
-    owner: p.get("owner") ?? "", sector: p.get("sector") ?? "", fields,
+    owner: p.get("owner") ?? "", sector: p.get("sector") ?? "", party: p.get("party") ?? "", fields,
     columns: p.get("columns")?.split(",").filter(Boolean) ?? [...DEFAULT_COLUMNS],
     sort: p.get("sort") ?? "-updatedAt", page: Math.max(1, Number(p.get("page") ?? 1) || 1),
   };
@@ -50,7 +52,7 @@ function fromUrl(): ListState {
 /** The API query of a list state (filters, sort, page). */
 function query(s: ListState, withPage = true): URLSearchParams {
   const q = new URLSearchParams();
-  for (const key of ["type", "q", "state", "owner", "sector"] as const) if (s[key]) q.set(key, s[key]);
+  for (const key of ["type", "q", "state", "owner", "sector", "party"] as const) if (s[key]) q.set(key, s[key]);
   // A key may end with its operator (`f.amount>=`): queryString() writes it unencoded.
   for (const [k, v] of Object.entries(s.fields)) q.append(k, v);
   if (s.sort) q.set("sort", s.sort);
@@ -171,7 +173,7 @@ export class DossierList {
   /** The filters of a saved view, as stored (the API query's parameter names). */
   private filterMap(): Record<string, string> {
     const out: Record<string, string> = { ...this.state.fields };
-    for (const key of ["q", "state", "owner", "sector"] as const) if (this.state[key]) out[key] = this.state[key];
+    for (const key of ["q", "state", "owner", "sector", "party"] as const) if (this.state[key]) out[key] = this.state[key];
     return out;
   }
 
@@ -180,7 +182,7 @@ export class DossierList {
     const f = view.filters ?? {};
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(f)) if (k.startsWith("f.")) fields[k] = v;
-    const patch: Partial<ListState> = { view: String(view.id), type: view.type ?? "", q: f["q"] ?? "", state: f["state"] ?? "", owner: f["owner"] ?? "", sector: f["sector"] ?? "",
+    const patch: Partial<ListState> = { view: String(view.id), type: view.type ?? "", q: f["q"] ?? "", state: f["state"] ?? "", owner: f["owner"] ?? "", sector: f["sector"] ?? "", party: f["party"] ?? "",
       fields, columns: view.columns?.length ? view.columns : [...DEFAULT_COLUMNS], sort: view.sort || "-updatedAt" };
     if (load) this.set(patch, "all"); else this.state = { ...this.state, ...patch };
   }
@@ -227,7 +229,7 @@ export class DossierList {
       field(t("dossiers.filter.owner"), owner, mineButton),
       this.sectors.length ? field(t("dossiers.filter.sector"), sector) : null,
       this.type ? this.fieldFilter(this.type) : null,
-      h("div", { class: "chips" }, ...Object.entries(this.state.fields).map(([k, v]) => {
+      h("div", { class: "chips" }, this.state.party ? this.partyChip() : null, ...Object.entries(this.state.fields).map(([k, v]) => {
         const m = /^f\.([\w.-]+?)(>=|<=|>|<)?$/.exec(k);
         const f = this.type?.fields.find((x) => x.id === m?.[1]);
         const text = `${label(f?.label, m?.[1] ?? k)} ${m?.[2] ?? "="} ${f ? formatValue(f, f.type === "amount" || f.type === "number" ? Number(v) : v) : v}`;
@@ -238,6 +240,14 @@ export class DossierList {
         } }, "×"));
       })),
     );
+  }
+
+  /** The party the list is narrowed to, by name once known. */
+  private partyChip(): HTMLElement {
+    const name = h("span", {}, `${t("dossiers.filter.party")} #${this.state.party}`);
+    void getParty(this.state.party).then((p) => (name.textContent = `${t("dossiers.filter.party")} : ${p.name}`), () => undefined);
+    return h("span", { class: "chip", "data-testid": "party-chip" }, name,
+      h("button", { type: "button", class: "link", "aria-label": t("dossiers.filter.remove", { name: t("dossiers.filter.party") }), onclick: () => this.set({ party: "" }, "filters") }, "×"));
   }
 
   /** Any field of the type: field, operator (ranges for numbers and dates), value. */
