@@ -1,7 +1,7 @@
 /**
  * What a FEEL expression is, found by parsing it once (never by running it): whether it parses,
  * which names it uses (only those variables are handed to it), whether it can do more work than
- * its input is large (loops, ranges, filters, function definitions, super-linear built-ins: those
+ * its input is large (loops, ranges, filters other than an index, function definitions, super-linear built-ins: those
  * run under a deadline, see feel-budget.ts) and which regular-expression built-ins it calls
  * (replaced by linear-time ones, see feel-regex.ts).
  */
@@ -17,7 +17,7 @@ export interface FeelAnalysis {
 }
 
 /** Node types whose work is not bounded by the size of the expression and its input. */
-const UNBOUNDED_NODES = new Set(["ForExpression", "QuantifiedExpression", "FunctionDefinition", "FilterExpression", "..", "IterationContext"]);
+const UNBOUNDED_NODES = new Set(["ForExpression", "QuantifiedExpression", "FunctionDefinition", "..", "IterationContext"]);
 
 /**
  * Built-ins that take at most linear time (or n log n) in their arguments and build results no
@@ -47,7 +47,10 @@ export function analyseFeel(body: string): FeelAnalysis {
         error ??= describeSyntaxError(body, from, to, cursor.node.parent?.name);
         continue;
       }
-      if (UNBOUNDED_NODES.has(name)) bounded = true;
+      if (name === "FilterExpression") {
+        // `items[1]`, `items[-1]`: an index, not a filter run over every item
+        if (cursor.node.lastChild?.prevSibling?.name !== "NumericLiteral") bounded = true;
+      } else if (UNBOUNDED_NODES.has(name)) bounded = true;
       else if (name === "Identifier" || name === "VariableName") names.add(body.slice(from, to));
       else if (name === "FunctionInvocation") {
         const callee = cursor.node.firstChild;
