@@ -152,6 +152,18 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
     }
   };
 
+  /** Puts the focus on the row (or section) a problem names: "fields[8].id" → that row's id input. */
+  const goTo = (field: string) => {
+    const row = field.match(/^[\w.]+\[\d+\]/)?.[0];
+    const key = field.slice(row?.length ?? 0).replace(/^\./, "");
+    const general = main.querySelector<HTMLElement>(`[data-path=general] [name="${CSS.escape(field === "name" ? "nameFr" : field)}"]`);
+    if (!row && general) return general.focus();
+    const host = (row && main.querySelector<HTMLElement>(`tr[data-path="${CSS.escape(row)}"]`)) || main.querySelector<HTMLElement>(`[data-path="${CSS.escape(field.split(/[.[]/)[0]!)}"]`);
+    if (!host) return;
+    host.scrollIntoView({ block: "center" });
+    (host.querySelector<HTMLElement>(`td[data-key="${CSS.escape(key)}"] input, td[data-key="${CSS.escape(key)}"] select, td[data-key^="${CSS.escape(key)}"] input`) ?? host.querySelector<HTMLElement>("input, select, textarea"))?.focus();
+  };
+
   const save = h("button", { type: "button", class: "primary", "data-action": "save-type", onclick: async () => {
     if (jsonMode && !applyJson()) return;
     message.replaceChildren();
@@ -170,7 +182,8 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
       const problems = problemsOf(e);
       message.replaceChildren(h("div", { class: "banner error" }, h("div", {},
         h("strong", {}, problems.length ? t("admin.problems", { count: problems.length }) : (e as Error).message),
-        problems.length ? h("ul", {}, ...problems.map((p) => h("li", {}, p.field ? h("code", {}, p.field) : null, p.field ? " : " : null, p.message))) : null)));
+        problems.length ? h("ul", {}, ...problems.map((p) => h("li", {}, p.field ? h("button", { type: "button", class: "link", title: t("admin.goTo"), onclick: () => goTo(p.field!) }, h("code", {}, p.field)) : null,
+          p.field ? " : " : null, p.message))) : null)));
       for (const p of problems) {
         const path = (p.field ?? p.elementId ?? "").match(/^[\w.]+\[\d+\]/)?.[0];
         if (path) main.querySelector(`tr[data-path="${CSS.escape(path)}"]`)?.classList.add("has-problem");
