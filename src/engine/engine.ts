@@ -88,12 +88,17 @@ export class Engine {
     this.lane = new WriteLane(options.db, {
       maxBatch: options.maxBatch ?? 2000,
       // Persist the key sequence with every commit, so keys are never reused after a crash.
-      beforeCommit: () => this.store.setMeta(KEY_SEQUENCE, this.ids.peek()),
+      beforeCommit: () => {
+        this.store.flushStatistics(); // the search projections counted per command (sqlite-store.ts)
+        this.store.setMeta(KEY_SEQUENCE, this.ids.peek());
+      },
+      afterCommand: (kept) => this.store.endCommand(kept),
       afterCommit: () => {
         this.uncommittedDefinitions.length = 0;
       },
       // A batch that did not commit takes its deployments with it.
       afterRollback: () => {
+        this.store.dropStatistics();
         for (const key of this.uncommittedDefinitions) this.definitions.remove(key);
         this.uncommittedDefinitions.length = 0;
       },

@@ -90,8 +90,18 @@ export function toForm(r: Row): FormRow {
   };
 }
 
+interface ElementCount {
+  definitionKey: number;
+  elementId: string;
+  completed: number;
+  terminated: number;
+}
+
 export class SqliteStore {
   private readonly cache = new Map<string, Database.Statement>();
+  /** element_statistics increments of the running command and of the transaction (see appendHistory). */
+  private readonly commandStatistics = new Map<string, ElementCount>();
+  private readonly batchStatistics = new Map<string, ElementCount>();
   /** Timers, message and signal subscriptions, buffered messages. */
   readonly events: SubscriptionStore;
 
@@ -363,23 +373,53 @@ export class SqliteStore {
   // ── history ───────────────────────────────────────────────────────────────────────────────────
   appendHistory(processInstanceKey: number, createdAt: number, records: HistoryRecord[]): void {
     this.run(`INSERT INTO history (process_instance_key, created_at, records) VALUES (?, ?, ?)`, processInstanceKey, createdAt, json(records));
-    // Search projection (element_statistics): finished element instances per definition and element.
-    let finished: Map<string, [number, number]> | undefined;
+    // Search projection (element_statistics): finished element instances per definition and element,
+    // counted here per command and written once per transaction (flushStatistics, before COMMIT).
+    let definitionKey: number | undefined;
     for (const r of records) {
       if ((r.type !== "ELEMENT_COMPLETED" && r.type !== "ELEMENT_TERMINATED") || r.elementType === "PROCESS" || !r.elementId) continue;
-      const c = (finished ??= new Map()).get(r.elementId) ?? [0, 0];
-      c[r.type === "ELEMENT_COMPLETED" ? 0 : 1]++;
-      finished.set(r.elementId, c);
-    }
-    if (!finished) return;
-    for (const [elementId, [completed, terminated]] of finished) {
-      this.run(
-        `INSERT INTO element_statistics (process_definition_key, element_id, completed, terminated) SELECT process_definition_key, ?, ?, ? FROM process_instance WHERE key = ?
-         ON CONFLICT (process_definition_key, element_id) DO UPDATE SET completed = completed + excluded.completed, terminated = terminated + excluded.terminated`,
-        elementId, completed, terminated, processInstanceKey,
-      );
+      definitionKey ??= this.get<{ d: number }>(`SELECT process_definition_key AS d FROM process_instance WHERE key = ?`, processInstanceKey)?.d;
+      if (definitionKey === undefined) return;
+      const id = `${definitionKey}\u0000${r.elementId}`;
+      const c = this.commandStatistics.get(id) ?? { definitionKey, elementId: r.elementId, completed: 0, terminated: 0 };
+      if (r.type === "ELEMENT_COMPLETED") c.completed++;
+      else c.terminated++;
+      this.commandStatistics.set(id, c);
     }
   }
+
+  /** The write lane's command ended: its counts join the transaction's, or are dropped with its SAVEPOINT. */
+  endCommand(kept: boolean): void {
+    if (this.commandStatistics.size === 0) return;
+    if (kept) {
+      for (const [id, c] of this.commandStatistics) {
+        const b = this.batchStatistics.get(id);
+        if (b) (b.completed += c.completed), (b.terminated += c.terminated);
+        else this.batchStatistics.set(id, c);
+      }
+    }
+    this.commandStatistics.clear();
+  }
+
+  /** Writes the transaction's element counts (one upsert per definition and element), inside it, before COMMIT. */
+  flushStatistics(): void {
+    this.endCommand(true); // commands run outside the write lane's savepoints (none today) count too
+    for (const c of this.batchStatistics.values()) {
+      this.run(
+        `INSERT INTO element_statistics (process_definition_key, element_id, completed, terminated) VALUES (?, ?, ?, ?)
+         ON CONFLICT (process_definition_key, element_id) DO UPDATE SET completed = completed + excluded.completed, terminated = terminated + excluded.terminated`,
+        c.definitionKey, c.elementId, c.completed, c.terminated,
+      );
+    }
+    this.batchStatistics.clear();
+  }
+
+  /** The transaction was rolled back as a whole: its counts with it. */
+  dropStatistics(): void {
+    this.commandStatistics.clear();
+    this.batchStatistics.clear();
+  }
+
   history(processInstanceKey: number): HistoryEntry[] {
     const rows = this.all<{ position: number; created_at: number; records: string }>(
       `SELECT position, created_at, records FROM history WHERE process_instance_key = ? ORDER BY position`,

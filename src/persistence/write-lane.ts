@@ -24,6 +24,8 @@ export interface WriteLaneOptions {
   afterCommit?: () => void;
   /** Called when a batch is rolled back as a whole (e.g. COMMIT failed), to drop in-memory effects. */
   afterRollback?: () => void;
+  /** Called after each command of a batch: true when it was kept (RELEASE), false when rolled back to its SAVEPOINT. */
+  afterCommand?: (kept: boolean) => void;
   /**
    * Group-commit window: when COMMIT has become expensive (the last one took at least this many ms,
    * a busy disk with synchronous=FULL) and only a few commands are queued, wait one timer tick for
@@ -113,9 +115,11 @@ export class WriteLane {
         try {
           outcomes.push({ ok: true, value: p.run() });
           this.release.run();
+          this.options.afterCommand?.(true);
         } catch (error) {
           this.rollbackTo.run();
           this.release.run();
+          this.options.afterCommand?.(false);
           outcomes.push({ ok: false, value: error });
         }
       }
