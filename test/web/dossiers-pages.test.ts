@@ -4,7 +4,7 @@ import { basicClient } from "../helpers/http.js";
 import { clickAndWait, text, uniqueWord, waitForView } from "./dossiers-helpers.js";
 
 /** Browser globals, for the callbacks that run in the page (this test program has no DOM lib). */
-declare const document: any;
+declare const document: any, localStorage: any;
 
 describe("web: dossier lists, editing and the type editor (Chromium)", function () {
   this.timeout(180_000);
