@@ -21,15 +21,16 @@ const UNBOUNDED_NODES = new Set(["ForExpression", "QuantifiedExpression", "Funct
 
 /**
  * Built-ins that take at most linear time (or n log n) in their arguments and build results no
- * larger than them. Any other call (a context function, `distinct values`, `union`, `sort` …) is
- * treated as unbounded.
+ * larger than them. Any other call (a context function, `distinct values`, `union`, `sort`, and
+ * those whose result can outgrow their arguments: `string join`, `concatenate`, `append`, `flatten`,
+ * `replace` …) is treated as unbounded.
  */
 const LINEAR_FUNCTIONS = new Set([
   "not", "is defined", "get value", "get or else", "get entries", "context", "context put", "context merge", "put", "put all",
   "string", "number", "decimal", "floor", "ceiling", "round up", "round down", "round half up", "round half down", "abs", "modulo", "sqrt", "log", "exp", "odd", "even",
   "substring", "string length", "upper case", "lower case", "substring before", "substring after", "contains", "starts with", "ends with", "trim",
-  "matches", "replace", "split", "string join", "extract",
-  "list contains", "count", "min", "max", "sum", "mean", "all", "any", "and", "or", "sublist", "append", "concatenate", "insert before", "remove", "reverse", "index of", "flatten", "is empty",
+  "matches", "split", "extract",
+  "list contains", "count", "min", "max", "sum", "mean", "all", "any", "and", "or", "sublist", "remove", "reverse", "index of", "is empty",
   "date", "time", "date and time", "duration", "years and months duration", "now", "today", "day of week", "day of year", "month of year", "week of year", "last day of month", "is",
 ]);
 

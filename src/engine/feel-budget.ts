@@ -16,13 +16,15 @@ export interface FeelLimits {
   commandBudgetMs: number;
   /** Largest result (as JSON) an evaluation may produce, bytes (the variable size limit). */
   maxResultBytes: number;
+  /** Deepest nesting of lists and contexts in a result (the variable depth limit); 64 when not given. */
+  maxResultDepth?: number;
 }
 
-export const DEFAULT_FEEL_LIMITS: Readonly<FeelLimits> = { timeoutMs: 100, commandBudgetMs: 1000, maxResultBytes: 1024 * 1024 };
+export const DEFAULT_FEEL_LIMITS: Readonly<Required<FeelLimits>> = { timeoutMs: 100, commandBudgetMs: 1000, maxResultBytes: 1024 * 1024, maxResultDepth: 64 };
 
 /** An evaluation over budget: a FEEL error (an incident at run time, a 400 from the API). */
 export class FeelBudgetExceeded extends Error {
-  constructor(readonly limit: "FEEL_TIMEOUT_MS" | "FEEL_COMMAND_BUDGET_MS" | "MAX_VARIABLE_BYTES", message: string) {
+  constructor(readonly limit: "FEEL_TIMEOUT_MS" | "FEEL_COMMAND_BUDGET_MS" | "MAX_VARIABLE_BYTES" | "MAX_VARIABLE_DEPTH", message: string) {
     super(message);
     this.name = "FeelBudgetExceeded";
   }

@@ -35,12 +35,41 @@ function text(value: unknown, what: string): string {
   return value;
 }
 
-/** The linear-time replacements, to be merged into an evaluation's context. */
-export const REGEX_FUNCTIONS: Readonly<Record<"matches" | "replace" | "split", FeelFn>> = {
-  matches: fn(["input", "pattern", "flags"], (input: unknown, pattern: unknown, flags: unknown) => compile(pattern, flags).test(text(input, "input"))),
-  replace: fn(["input", "pattern", "replacement", "flags"], (input: unknown, pattern: unknown, replacement: unknown, flags: unknown) =>
-    compile(pattern, flags).matcher(text(input, "input")).replaceAll(text(replacement, "replacement"), true)),
-  split: fn(["string", "delimiter"], (input: unknown, delimiter: unknown) => compile(delimiter, "").split(text(input, "string"), -1)),
-};
+type RegexFunctions = Readonly<Record<"matches" | "replace" | "split", FeelFn>>;
 
-export const REGEX_FUNCTION_NAMES: ReadonlySet<string> = new Set(Object.keys(REGEX_FUNCTIONS));
+/**
+ * `replace` would build its result before anything could measure it (`replace(s, "", big)` makes
+ * length(s) copies of big): its size is bounded first, from the number of matches, in one more
+ * linear pass over the input.
+ */
+function boundedReplace(maxBytes: number) {
+  return (input: unknown, pattern: unknown, replacement: unknown, flags: unknown) => {
+    const source = text(input, "input");
+    const by = text(replacement, "replacement");
+    const re = compile(pattern, flags);
+    let matches = 0;
+    for (const matcher = re.matcher(source); matcher.find(); ) matches++;
+    const references = (by.match(/\$/g) ?? []).length;
+    const bound = source.length + matches * by.length + references * source.length;
+    if (bound > maxBytes) throw new Error(`expects a result of at most ${maxBytes} characters (MAX_VARIABLE_BYTES), but ${matches} replacements could make ${bound}`);
+    return re.matcher(source).replaceAll(by, true);
+  };
+}
+
+const cache = new Map<number, RegexFunctions>();
+
+/** The linear-time replacements, to be merged into an evaluation's context; results up to `maxBytes`. */
+export function regexFunctions(maxBytes: number): RegexFunctions {
+  let functions = cache.get(maxBytes);
+  if (!functions) {
+    functions = {
+      matches: fn(["input", "pattern", "flags"], (input: unknown, pattern: unknown, flags: unknown) => compile(pattern, flags).test(text(input, "input"))),
+      replace: fn(["input", "pattern", "replacement", "flags"], boundedReplace(maxBytes)),
+      split: fn(["string", "delimiter"], (input: unknown, delimiter: unknown) => compile(delimiter, "").split(text(input, "string"), -1)),
+    };
+    if (cache.size < 16) cache.set(maxBytes, functions);
+  }
+  return functions;
+}
+
+export const REGEX_FUNCTION_NAMES: ReadonlySet<string> = new Set(["matches", "replace", "split"]);

@@ -10,7 +10,8 @@
 import { dateAndTime, evaluate as feelEvaluate } from "feelin";
 import { analyseFeel, type FeelAnalysis } from "./feel-analysis.js";
 import { DEFAULT_FEEL_LIMITS, FeelBudget, FeelBudgetExceeded } from "./feel-budget.js";
-import { REGEX_FUNCTION_NAMES, REGEX_FUNCTIONS } from "./feel-regex.js";
+import { REGEX_FUNCTION_NAMES, regexFunctions } from "./feel-regex.js";
+import { depthOf } from "./limits.js";
 
 export { DEFAULT_FEEL_LIMITS, FeelBudget, FeelBudgetExceeded, FeelSandbox, type FeelLimits } from "./feel-budget.js";
 
@@ -34,8 +35,11 @@ const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const SIMPLE_STRING = /^"([^"\\]*)"$/;
 
-/** Feel's context values may be FeelDate etc.; JSON round-tripping turns them into ISO strings. */
-export function toPlain(value: unknown, maxBytes = Infinity): unknown {
+/**
+ * Feel's context values may be FeelDate etc.; JSON round-tripping turns them into ISO strings.
+ * With limits, a result larger or deeper than a variable may be is a FeelBudgetExceeded.
+ */
+export function toPlain(value: unknown, maxBytes = Infinity, maxDepth = Infinity): unknown {
   if (value === undefined) return null;
   if (typeof value === "string" && value.length > maxBytes) throw tooLarge(value.length, maxBytes);
   if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
@@ -43,7 +47,11 @@ export function toPlain(value: unknown, maxBytes = Infinity): unknown {
   const json = JSON.stringify(value);
   if (json === undefined) return null;
   if (json.length > maxBytes) throw tooLarge(json.length, maxBytes);
-  return JSON.parse(json) as unknown;
+  const plain = JSON.parse(json) as unknown;
+  if (maxDepth !== Infinity && depthOf(plain, maxDepth) > maxDepth) {
+    throw new FeelBudgetExceeded("MAX_VARIABLE_DEPTH", `Expected a result nested at most ${maxDepth} levels deep (MAX_VARIABLE_DEPTH), but found more`);
+  }
+  return plain;
 }
 
 function tooLarge(found: number, max: number): FeelBudgetExceeded {
@@ -113,23 +121,27 @@ class FeelExpression implements Expression {
   }
 
   /** Only the variables the expression names: feelin copies every value it is given, on every call. */
-  private scope(context: FeelContext, now: number | undefined): FeelContext {
+  private scope(context: FeelContext, now: number | undefined, maxBytes: number): FeelContext {
     const scope: FeelContext = {};
     for (const name in context) {
       if (!Object.hasOwn(context, name)) continue;
       if (IDENTIFIER.test(name) ? this.names.has(name) : this.body.includes(name)) Object.defineProperty(scope, name, { value: context[name], enumerable: true, writable: true, configurable: true });
     }
-    for (const name of this.regex) if (!Object.hasOwn(scope, name)) scope[name] = REGEX_FUNCTIONS[name as keyof typeof REGEX_FUNCTIONS];
+    if (this.regex.length > 0) {
+      const functions = regexFunctions(maxBytes);
+      for (const name of this.regex) if (!Object.hasOwn(scope, name)) scope[name] = functions[name as keyof typeof functions];
+    }
     return this.usesClock && now !== undefined ? Object.assign(scope, clockFunctions(now)) : scope;
   }
 
   evaluate(context: FeelContext, now?: number, budget?: FeelBudget): EvalResult {
     try {
-      const scope = this.scope(context, now);
-      const maxBytes = budget?.limits.maxResultBytes ?? DEFAULT_FEEL_LIMITS.maxResultBytes;
+      const limits = budget?.limits ?? DEFAULT_FEEL_LIMITS;
+      const scope = this.scope(context, now, limits.maxResultBytes);
+      const maxDepth = limits.maxResultDepth ?? DEFAULT_FEEL_LIMITS.maxResultDepth;
       const run = () => {
         const { value, warnings } = feelEvaluate(this.body, scope);
-        return { value: toPlain(value, maxBytes), warnings };
+        return { value: toPlain(value, limits.maxResultBytes, maxDepth), warnings };
       };
       const { value, warnings } = this.bounded ? (budget ?? new FeelBudget()).run(run) : run();
       const missing = warnings.find((w) => w.type === "NO_VARIABLE_FOUND");

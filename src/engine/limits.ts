@@ -44,7 +44,7 @@ export function engineLimits(overrides: Partial<EngineLimits> = {}): EngineLimit
 }
 
 export function feelLimitsOf(limits: EngineLimits): FeelLimits {
-  return { timeoutMs: limits.feelTimeoutMs, commandBudgetMs: limits.feelCommandBudgetMs, maxResultBytes: limits.maxVariableBytes };
+  return { timeoutMs: limits.feelTimeoutMs, commandBudgetMs: limits.feelCommandBudgetMs, maxResultBytes: limits.maxVariableBytes, maxResultDepth: limits.maxVariableDepth };
 }
 
 /** The names of the settings, for messages (the environment variables of src/config.ts). */
