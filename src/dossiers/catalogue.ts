@@ -16,6 +16,7 @@ import type { PartyDirectory } from "./party-directory.js";
 import type { DossierRow } from "./rows.js";
 import { label, type CatalogueAction, type CatalogueReaction, type StoredType } from "./type-definition.js";
 import type { TypeRegistry } from "./types.js";
+import { statement } from "../persistence/statements.js";
 
 /** The variable names a process started from a dossier receives (documented in docs/dossiers.md). */
 export const DOSSIER_REF_VARIABLE = "dossierRef";
@@ -39,14 +40,14 @@ export class Catalogue {
   constructor(
     private readonly deps: { db: Database.Database; engine: Engine; types: TypeRegistry; journal: Journal; parties: PartyDirectory; events: DossierEvents },
   ) {
-    this.link = deps.db.prepare(`INSERT INTO dossier_process (process_instance_key, dossier_id, kind, action_id, bpmn_process_id, started_at, started_by) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    this.running = deps.db.prepare(
+    this.link = statement(deps.db, `INSERT INTO dossier_process (process_instance_key, dossier_id, kind, action_id, bpmn_process_id, started_at, started_by) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    this.running = statement(deps.db, 
       `SELECT COUNT(*) AS n FROM dossier_process dp JOIN process_instance pi ON pi.key = dp.process_instance_key WHERE dp.dossier_id = ? AND dp.action_id = ? AND pi.state = 'ACTIVE'`,
     );
-    this.runningCase = deps.db.prepare(
+    this.runningCase = statement(deps.db, 
       `SELECT dp.process_instance_key AS key FROM dossier_process dp JOIN process_instance pi ON pi.key = dp.process_instance_key WHERE dp.dossier_id = ? AND dp.bpmn_process_id = ? AND pi.state = 'ACTIVE' ORDER BY dp.started_at DESC LIMIT 1`,
     );
-    this.openActivity = deps.db.prepare(
+    this.openActivity = statement(deps.db, 
       `SELECT COUNT(*) AS n FROM element_instance WHERE process_instance_key = ? AND element_id = ? AND state NOT IN ('COMPLETED', 'TERMINATED')`,
     );
     deps.events.on((event, tx) => this.react(event, tx));
@@ -54,14 +55,19 @@ export class Catalogue {
 
   /** What a process sees of its dossier. */
   variablesFor(dossier: DossierRow): Record<string, unknown> {
-    const customerLink = this.deps.db.prepare(`SELECT party_id FROM dossier_party WHERE dossier_id = ? ORDER BY CASE role WHEN 'customer' THEN 0 WHEN 'candidate' THEN 1 ELSE 2 END, added_at LIMIT 1`).get(dossier.id) as { party_id: number } | undefined;
-    const party = customerLink ? this.deps.parties.get(customerLink.party_id) : undefined;
-    const customer = party ? this.deps.parties.summary(party) : null;
+    // The main party (customer, else candidate, else the first) with its first e-mail and phone (E.164, what an SMS gateway takes).
+    const customer = statement(
+      this.deps.db,
+      `SELECT p.id, p.name, (SELECT e.email FROM party_email e WHERE e.party_id = p.id ORDER BY e.rowid LIMIT 1) AS email,
+              (SELECT t.e164 FROM party_phone t WHERE t.party_id = p.id ORDER BY t.rowid LIMIT 1) AS phone
+       FROM dossier_party dp JOIN party p ON p.id = dp.party_id WHERE dp.dossier_id = ?
+       ORDER BY CASE dp.role WHEN 'customer' THEN 0 WHEN 'candidate' THEN 1 ELSE 2 END, dp.added_at LIMIT 1`,
+    ).get(dossier.id) as { id: number; name: string; email: string | null; phone: string | null } | undefined;
     return {
       [DOSSIER_REF_VARIABLE]: dossier.reference,
       [DOSSIER_VARIABLE]: {
         reference: dossier.reference, type: dossier.typeId, title: dossier.title, state: dossier.state, data: dossier.data, tags: dossier.tags,
-        customer: customer ? { id: customer.id, name: customer.name, email: customer.email ?? null, phone: customer.phone ?? null } : null,
+        customer: customer ? { id: customer.id, name: customer.name, email: customer.email, phone: customer.phone } : null,
       },
     };
   }
@@ -131,7 +137,7 @@ export class Catalogue {
       if (reason) throw new DossierError("INVALID_STATE", `Expected the action '${actionId}' to be available for ${dossier.reference}, but: ${reason}`);
       const actor = principal?.username ?? null;
       const key = action.activity ? this.openInCase(tx, dossier, action, actor, variables) : this.start(tx, dossier, action.processId, { kind: "action", actionId, actor, variables });
-      this.deps.db.prepare(`UPDATE dossier SET updated_at = ? WHERE id = ?`).run(tx.now, dossier.id);
+      statement(this.deps.db, `UPDATE dossier SET updated_at = ? WHERE id = ?`).run(tx.now, dossier.id);
       return key;
     });
   }

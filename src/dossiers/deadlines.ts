@@ -12,6 +12,7 @@ import type { DossierEvents } from "./events.js";
 import type { Journal } from "./journal.js";
 import { dossierById, type DossierRow } from "./rows.js";
 import { label, type TypeDefinition } from "./type-definition.js";
+import { statement } from "../persistence/statements.js";
 
 const DAY = 86_400_000;
 /** Reminders fire at 07:00 UTC (08:00 or 09:00 in Paris) of their day. */
@@ -26,10 +27,10 @@ export class Deadlines {
 
   constructor(private readonly deps: { db: Database.Database; engine: Engine; events: DossierEvents; journal: Journal }) {
     const { db } = deps;
-    this.clear = db.prepare(`DELETE FROM dossier_reminder WHERE dossier_id = ? AND fired_at IS NULL`);
-    this.insert = db.prepare(`INSERT OR IGNORE INTO dossier_reminder (dossier_id, deadline_id, kind, days_before, fire_at, due_date, fired_at) VALUES (?, ?, ?, ?, ?, ?, NULL)`);
-    this.due = db.prepare(`SELECT * FROM dossier_reminder WHERE fired_at IS NULL AND fire_at <= ? ORDER BY fire_at LIMIT 200`);
-    this.fired = db.prepare(`UPDATE dossier_reminder SET fired_at = ? WHERE dossier_id = ? AND deadline_id = ? AND kind = ? AND days_before = ? AND fired_at IS NULL`);
+    this.clear = statement(db, `DELETE FROM dossier_reminder WHERE dossier_id = ? AND fired_at IS NULL`);
+    this.insert = statement(db, `INSERT OR IGNORE INTO dossier_reminder (dossier_id, deadline_id, kind, days_before, fire_at, due_date, fired_at) VALUES (?, ?, ?, ?, ?, ?, NULL)`);
+    this.due = statement(db, `SELECT * FROM dossier_reminder WHERE fired_at IS NULL AND fire_at <= ? ORDER BY fire_at LIMIT 200`);
+    this.fired = statement(db, `UPDATE dossier_reminder SET fired_at = ? WHERE dossier_id = ? AND deadline_id = ? AND kind = ? AND days_before = ? AND fired_at IS NULL`);
   }
 
   /** Re-plans the open reminders of a dossier (inside its transaction). A closed dossier has none. */

@@ -21,6 +21,7 @@ import { DossierService } from "./service.js";
 import { label, type StoredType } from "./type-definition.js";
 import { TypeRegistry } from "./types.js";
 import { DossierViews } from "./view.js";
+import { statement } from "../persistence/statements.js";
 
 export interface DomainOptions {
   db: Database.Database;
@@ -105,17 +106,17 @@ export class Domain {
   private rewritePartyReferences(fromId: number, intoId: number): void {
     const now = this.engine.clock.now();
     const touched = new Set<number>();
-    for (const r of this.db.prepare(`SELECT dossier_id, role FROM dossier_party WHERE party_id = ?`).all(fromId) as Array<{ dossier_id: number; role: string }>) {
-      this.db.prepare(`INSERT OR IGNORE INTO dossier_party (dossier_id, role, party_id, added_at) VALUES (?, ?, ?, ?)`).run(r.dossier_id, r.role, intoId, now);
+    for (const r of statement(this.db, `SELECT dossier_id, role FROM dossier_party WHERE party_id = ?`).all(fromId) as Array<{ dossier_id: number; role: string }>) {
+      statement(this.db, `INSERT OR IGNORE INTO dossier_party (dossier_id, role, party_id, added_at) VALUES (?, ?, ?, ?)`).run(r.dossier_id, r.role, intoId, now);
       touched.add(r.dossier_id);
     }
-    this.db.prepare(`DELETE FROM dossier_party WHERE party_id = ?`).run(fromId);
+    statement(this.db, `DELETE FROM dossier_party WHERE party_id = ?`).run(fromId);
     for (const type of this.types.all()) {
       for (const field of type.fields.filter((f) => f.type === "party")) {
         const path = `$."${field.id}"`;
-        const ids = this.db.prepare(`SELECT id FROM dossier WHERE type_id = ? AND json_extract(data, ?) = ?`).all(type.id, path, fromId) as Array<{ id: number }>;
+        const ids = statement(this.db, `SELECT id FROM dossier WHERE type_id = ? AND json_extract(data, ?) = ?`).all(type.id, path, fromId) as Array<{ id: number }>;
         for (const { id } of ids) {
-          this.db.prepare(`UPDATE dossier SET data = json_set(data, ?, ?), version = version + 1, updated_at = ? WHERE id = ?`).run(path, intoId, now, id);
+          statement(this.db, `UPDATE dossier SET data = json_set(data, ?, ?), version = version + 1, updated_at = ? WHERE id = ?`).run(path, intoId, now, id);
           touched.add(id);
         }
       }

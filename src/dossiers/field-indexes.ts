@@ -1,14 +1,16 @@
 /**
- * Expression indexes on the filterable fields of a type — choice, date, number, amount, yes/no,
- * party — so that a list filtered or sorted on such a field stays an index lookup at 100,000
- * dossiers. Created when a type version is saved (an added field is at once fast to filter on).
- * The expression is exactly the one list.ts queries with.
+ * Expression indexes on the fields a list filters by range or sorts on — dates, numbers, amounts —
+ * and on party references (a party's dossiers), so that such a list stays an index lookup at
+ * 100,000 dossiers. Created when a type version is saved (an added field is at once fast to filter
+ * on). The expression is exactly the one list.ts queries with. Choice and yes/no fields get none:
+ * with a handful of values an index does not narrow enough to pay for itself on every write (the
+ * type and state indexes narrow first).
  */
 import type Database from "better-sqlite3";
 import { fieldExpression } from "./list.js";
 import type { TypeDefinition } from "./type-definition.js";
 
-const INDEXED = new Set(["choice", "date", "number", "amount", "boolean", "party"]);
+const INDEXED = new Set(["date", "number", "amount", "party"]);
 
 export function ensureFieldIndexes(db: Database.Database, type: TypeDefinition): void {
   for (const field of type.fields) {

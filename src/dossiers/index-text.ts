@@ -8,23 +8,24 @@ import type Database from "better-sqlite3";
 import { displayValue } from "./fields.js";
 import type { DossierRow } from "./rows.js";
 import type { TypeDefinition } from "./type-definition.js";
+import { statement } from "../persistence/statements.js";
 
 export class DossierIndex {
   private readonly remove: Database.Statement;
   private readonly insert: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.remove = db.prepare(`DELETE FROM dossier_fts WHERE rowid = ?`);
-    this.insert = db.prepare(`INSERT INTO dossier_fts (rowid, reference, title, body) VALUES (?, ?, ?, ?)`);
+    this.remove = statement(db, `DELETE FROM dossier_fts WHERE rowid = ?`);
+    this.insert = statement(db, `INSERT INTO dossier_fts (rowid, reference, title, body) VALUES (?, ?, ?, ?)`);
   }
 
   /** Rewrites the dossier's row; must run inside the transaction that changed it. */
-  write(dossier: DossierRow, type: TypeDefinition | undefined, partyNames: string[]): void {
+  write(dossier: DossierRow, type: TypeDefinition | undefined, partyNames: string[], isNew = false): void {
     const fields = new Map((type?.fields ?? []).map((f) => [f.id, f]));
     const values = Object.entries(dossier.data)
       .filter(([id]) => fields.get(id)?.type !== "party" && fields.get(id)?.type !== "document")
       .map(([id, v]) => displayValue(fields.get(id), v));
-    this.remove.run(dossier.id);
+    if (!isNew) this.remove.run(dossier.id);
     this.insert.run(dossier.id, dossier.reference, dossier.title, [...partyNames, ...values, ...dossier.tags].join(" \n"));
   }
 }

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
+import { statement } from "../persistence/statements.js";
 
 export const GENESIS = "0".repeat(64);
 
@@ -67,11 +68,11 @@ export class Journal {
   private readonly all: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    this.last = db.prepare(`SELECT seq, hash FROM dossier_journal WHERE dossier_id = ? ORDER BY seq DESC LIMIT 1`);
-    this.insert = db.prepare(
+    this.last = statement(db, `SELECT seq, hash FROM dossier_journal WHERE dossier_id = ? ORDER BY seq DESC LIMIT 1`);
+    this.insert = statement(db, 
       `INSERT INTO dossier_journal (dossier_id, seq, at, actor, action, summary, before, after, private, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.all = db.prepare(`SELECT * FROM dossier_journal WHERE dossier_id = ? ORDER BY seq`);
+    this.all = statement(db, `SELECT * FROM dossier_journal WHERE dossier_id = ? ORDER BY seq`);
   }
 
   /** Appends one entry; must run inside the write lane (a domain transaction). */
@@ -105,8 +106,7 @@ export class Journal {
       params.push(options.action);
     }
     const limit = Math.min(Math.max(options.limit ?? 200, 1), 1000);
-    const rows = this.db
-      .prepare(`SELECT * FROM dossier_journal WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT ${limit}`)
+    const rows = statement(this.db, `SELECT * FROM dossier_journal WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT ${limit}`)
       .all(...params) as Array<Record<string, any>>;
     return rows.reverse().map(toEntry);
   }

@@ -12,6 +12,7 @@ import { ftsQuery } from "./index-text.js";
 import { toDossier, type DossierRow } from "./rows.js";
 import type { FieldDefinition, StoredType } from "./type-definition.js";
 import type { TypeRegistry } from "./types.js";
+import { statement } from "../persistence/statements.js";
 
 export interface ListQuery {
   type?: string;
@@ -148,17 +149,16 @@ export class DossierLists {
     const { sql, params, type } = this.where(principal, query);
     const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
     const page = Math.max(query.page ?? 1, 1);
-    const rows = this.deps.db
-      .prepare(`SELECT d.* FROM dossier d WHERE ${sql} ORDER BY ${this.orderBy(query.sort, type)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`)
+    const rows = statement(this.deps.db, `SELECT d.* FROM dossier d WHERE ${sql} ORDER BY ${this.orderBy(query.sort, type)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`)
       .all(...params) as Array<Record<string, any>>;
-    const total = (this.deps.db.prepare(`SELECT COUNT(*) AS n FROM dossier d WHERE ${sql}`).get(...params) as { n: number }).n;
+    const total = (statement(this.deps.db, `SELECT COUNT(*) AS n FROM dossier d WHERE ${sql}`).get(...params) as { n: number }).n;
     return { items: rows.map(toDossier), total, page, pageSize };
   }
 
   /** Every row of a list, for exports (at most `max`). */
   all(principal: Principal, query: ListQuery, max: number): DossierRow[] {
     const { sql, params, type } = this.where(principal, query);
-    return (this.deps.db.prepare(`SELECT d.* FROM dossier d WHERE ${sql} ORDER BY ${this.orderBy(query.sort, type)} LIMIT ${max}`).all(...params) as Array<Record<string, any>>).map(toDossier);
+    return (statement(this.deps.db, `SELECT d.* FROM dossier d WHERE ${sql} ORDER BY ${this.orderBy(query.sort, type)} LIMIT ${max}`).all(...params) as Array<Record<string, any>>).map(toDossier);
   }
 }
 

@@ -10,6 +10,7 @@ import type Database from "better-sqlite3";
 import type { Engine } from "../engine/engine.js";
 import type { HistoryRecord } from "../engine/state.js";
 import type { Journal } from "./journal.js";
+import { statement } from "../persistence/statements.js";
 
 const CURSOR = "journal.history_position";
 const BATCH = 2000;
@@ -30,12 +31,12 @@ export class ProcessJournal {
 
   constructor(private readonly deps: { db: Database.Database; engine: Engine; journal: Journal }) {
     const { db } = deps;
-    this.readCursor = db.prepare(`SELECT value FROM dossier_meta WHERE name = '${CURSOR}'`);
-    this.writeCursor = db.prepare(`INSERT INTO dossier_meta (name, value) VALUES ('${CURSOR}', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
-    this.batch = db.prepare(`SELECT position, process_instance_key, created_at, records FROM history WHERE position > ? ORDER BY position LIMIT ${BATCH}`);
-    this.link = db.prepare(`SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`);
-    this.parent = db.prepare(`SELECT parent_process_instance_key AS parent, bpmn_process_id FROM process_instance WHERE key = ?`);
-    this.task = db.prepare(`SELECT assignee, name FROM user_task WHERE key = ?`);
+    this.readCursor = statement(db, `SELECT value FROM dossier_meta WHERE name = '${CURSOR}'`);
+    this.writeCursor = statement(db, `INSERT INTO dossier_meta (name, value) VALUES ('${CURSOR}', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
+    this.batch = statement(db, `SELECT position, process_instance_key, created_at, records FROM history WHERE position > ? ORDER BY position LIMIT ${BATCH}`);
+    this.link = statement(db, `SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`);
+    this.parent = statement(db, `SELECT parent_process_instance_key AS parent, bpmn_process_id FROM process_instance WHERE key = ?`);
+    this.task = statement(db, `SELECT assignee, name FROM user_task WHERE key = ?`);
   }
 
   start(intervalMs = 2000): void {

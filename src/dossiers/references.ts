@@ -6,6 +6,7 @@
  * reference column is unique).
  */
 import type Database from "better-sqlite3";
+import { statement } from "../persistence/statements.js";
 
 export function periodOf(pattern: string, at: Date): string {
   const y = String(at.getUTCFullYear());
@@ -29,9 +30,9 @@ export class ReferenceSequence {
   private readonly bump: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.read = db.prepare(`SELECT last_value FROM dossier_sequence WHERE type_id = ? AND period = ?`);
-    this.insert = db.prepare(`INSERT INTO dossier_sequence (type_id, period, last_value) VALUES (?, ?, 1)`);
-    this.bump = db.prepare(`UPDATE dossier_sequence SET last_value = last_value + 1 WHERE type_id = ? AND period = ?`);
+    this.read = statement(db, `SELECT last_value FROM dossier_sequence WHERE type_id = ? AND period = ?`);
+    this.insert = statement(db, `INSERT INTO dossier_sequence (type_id, period, last_value) VALUES (?, ?, 1)`);
+    this.bump = statement(db, `UPDATE dossier_sequence SET last_value = last_value + 1 WHERE type_id = ? AND period = ?`);
   }
 
   /** The next reference of a type; must run inside the transaction that inserts the dossier. */

@@ -7,6 +7,7 @@ import type Database from "better-sqlite3";
 import type { Principal } from "../identity/identity.js";
 import { dossierVisibility } from "./access.js";
 import { DossierError } from "./errors.js";
+import { statement } from "../persistence/statements.js";
 
 export interface DossierRow {
   id: number;
@@ -42,7 +43,7 @@ export function notFoundDossier(reference: string | number): DossierError {
 /** The dossier with this reference if the principal may see it; 404 (DossierError NOT_FOUND) otherwise. */
 export function visibleDossier(db: Database.Database, principal: Principal, reference: string): DossierRow {
   const access = dossierVisibility(principal, "d");
-  const row = db.prepare(`SELECT d.* FROM dossier d WHERE d.reference = ? AND ${access.sql}`).get(reference, ...access.params) as Record<string, any> | undefined;
+  const row = statement(db, `SELECT d.* FROM dossier d WHERE d.reference = ? AND ${access.sql}`).get(reference, ...access.params) as Record<string, any> | undefined;
   if (!row) throw notFoundDossier(reference);
   return toDossier(row);
 }
@@ -50,11 +51,11 @@ export function visibleDossier(db: Database.Database, principal: Principal, refe
 /** The dossier with this id if the principal may see it (documents shared by several dossiers use it). */
 export function visibleDossierById(db: Database.Database, principal: Principal, id: number): DossierRow | undefined {
   const access = dossierVisibility(principal, "d");
-  const row = db.prepare(`SELECT d.* FROM dossier d WHERE d.id = ? AND ${access.sql}`).get(id, ...access.params) as Record<string, any> | undefined;
+  const row = statement(db, `SELECT d.* FROM dossier d WHERE d.id = ? AND ${access.sql}`).get(id, ...access.params) as Record<string, any> | undefined;
   return row ? toDossier(row) : undefined;
 }
 
 export function dossierById(db: Database.Database, id: number): DossierRow | undefined {
-  const row = db.prepare(`SELECT * FROM dossier WHERE id = ?`).get(id) as Record<string, any> | undefined;
+  const row = statement(db, `SELECT * FROM dossier WHERE id = ?`).get(id) as Record<string, any> | undefined;
   return row ? toDossier(row) : undefined;
 }

@@ -10,6 +10,7 @@ import { dossierVisibility, type SqlCondition } from "./access.js";
 import { ftsQuery } from "./index-text.js";
 import type { PartyDirectory, PartySummary } from "./party-directory.js";
 import { toDossier, type DossierRow } from "./rows.js";
+import { statement } from "../persistence/statements.js";
 
 export interface DocumentSearch {
   searchText(access: SqlCondition, q: string, limit: number): unknown[];
@@ -29,8 +30,7 @@ export class GlobalSearch {
     if (!match) return { dossiers: [], parties: [], documents: [] };
     const access = dossierVisibility(principal, "d");
     // Exact reference first, then the best full-text matches.
-    const rows = this.deps.db
-      .prepare(
+    const rows = statement(this.deps.db, 
         `SELECT d.* FROM dossier_fts f JOIN dossier d ON d.id = f.rowid
          WHERE dossier_fts MATCH ? AND ${access.sql} ORDER BY (d.reference = ?) DESC, f.rank LIMIT ${limit}`,
       )

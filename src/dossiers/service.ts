@@ -20,6 +20,7 @@ import { ReferenceSequence } from "./references.js";
 import { dossierById, notFoundDossier, toDossier, visibleDossier, type DossierRow } from "./rows.js";
 import { label, type StoredType } from "./type-definition.js";
 import type { TypeRegistry } from "./types.js";
+import { statement } from "../persistence/statements.js";
 
 export interface DossierServiceDeps {
   db: Database.Database;
@@ -94,12 +95,12 @@ export class DossierService {
   constructor(private readonly deps: DossierServiceDeps) {
     const { db } = deps;
     this.sequence = new ReferenceSequence(db);
-    this.insertDossier = db.prepare(
+    this.insertDossier = statement(db, 
       `INSERT INTO dossier (reference, type_id, type_version, title, state, owner, sector, parent_id, data, tags, version, created_at, created_by, updated_at, closed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, NULL)`,
     );
-    this.insertParty = db.prepare(`INSERT OR IGNORE INTO dossier_party (dossier_id, role, party_id, added_at) VALUES (?, ?, ?, ?)`);
-    this.partyIds = db.prepare(`SELECT role, party_id FROM dossier_party WHERE dossier_id = ? ORDER BY added_at, role`);
+    this.insertParty = statement(db, `INSERT OR IGNORE INTO dossier_party (dossier_id, role, party_id, added_at) VALUES (?, ?, ?, ?)`);
+    this.partyIds = statement(db, `SELECT role, party_id FROM dossier_party WHERE dossier_id = ? ORDER BY added_at, role`);
   }
 
   // ── reads used by commands ──────────────────────────────────────────────────────────────────
@@ -108,10 +109,9 @@ export class DossierService {
     return (this.partyIds.all(dossierId) as Array<{ role: string; party_id: number }>).map((r) => ({ role: r.role, partyId: r.party_id }));
   }
 
+  /** The display names of the dossier's parties (the full-text row): one indexed query on the address book's names. */
   partyNames(dossierId: number): string[] {
-    const ids = this.partiesOf(dossierId).map((p) => p.partyId);
-    const rows = this.deps.parties.getMany(ids);
-    return ids.map((id) => (rows.get(id) ? this.deps.parties.summary(rows.get(id)).name : "")).filter(Boolean);
+    return (statement(this.deps.db, `SELECT p.name FROM dossier_party dp JOIN party p ON p.id = dp.party_id WHERE dp.dossier_id = ? ORDER BY dp.added_at`).all(dossierId) as Array<{ name: string }>).map((r) => r.name);
   }
 
   typeOf(dossier: DossierRow): StoredType {
@@ -119,9 +119,9 @@ export class DossierService {
   }
 
   /** Writes the derived rows of a changed dossier (full text, reminders) inside its transaction. */
-  reindex(dossier: DossierRow, now: number): void {
+  reindex(dossier: DossierRow, now: number, isNew = false): void {
     const type = this.deps.types.get(dossier.typeId);
-    this.deps.index.write(dossier, type, this.partyNames(dossier.id));
+    this.deps.index.write(dossier, type, this.partyNames(dossier.id), isNew);
     if (type) this.deps.deadlines.plan(dossier, type, now);
   }
 
@@ -135,7 +135,7 @@ export class DossierService {
     const user = principal?.username ?? "";
     const earlier = () => {
       if (key === undefined) return undefined;
-      const row = this.deps.db.prepare(`SELECT dossier_id, process_instance_key FROM dossier_idempotency WHERE username = ? AND idempotency_key = ?`).get(user, key) as { dossier_id: number; process_instance_key: number | null } | undefined;
+      const row = statement(this.deps.db, `SELECT dossier_id, process_instance_key FROM dossier_idempotency WHERE username = ? AND idempotency_key = ?`).get(user, key) as { dossier_id: number; process_instance_key: number | null } | undefined;
       return row ? { dossier: dossierById(this.deps.db, row.dossier_id)!, processInstanceKey: row.process_instance_key, repeated: true } : undefined;
     };
     const found = earlier();
@@ -146,7 +146,7 @@ export class DossierService {
       if (again) return again;
       const created = this.createIn(tx, principal, prepared);
       if (key !== undefined) {
-        this.deps.db.prepare(`INSERT INTO dossier_idempotency (username, idempotency_key, dossier_id, process_instance_key, created_at) VALUES (?, ?, ?, ?, ?)`).run(user, key, created.dossier.id, created.processInstanceKey, tx.now);
+        statement(this.deps.db, `INSERT INTO dossier_idempotency (username, idempotency_key, dossier_id, process_instance_key, created_at) VALUES (?, ?, ?, ?, ?)`).run(user, key, created.dossier.id, created.processInstanceKey, tx.now);
       }
       return created;
     });
@@ -195,13 +195,16 @@ export class DossierService {
       );
       const actor = actorOf(principal);
       const partyRows = this.attachParties(id, links, actor, now);
-      const dossier = dossierById(this.deps.db, id)!;
+      const dossier: DossierRow = {
+        id, reference, typeId: type.id, typeVersion: type.version, title, state: initial.id, owner, sector, parentId: parent?.id ?? null,
+        data, tags, version: 1, createdAt: now, createdBy: actorOf(principal), updatedAt: now, closedAt: null,
+      };
       this.deps.journal.append({ dossierId: id, at: now, actor, action: "dossier.created", summary: `${label(type.name, "fr")} « ${dossier.title} » ouvert`, after: { reference, type: type.id, typeVersion: type.version, title: dossier.title, state: dossier.state, data, parties: partyRows, sector, owner, parent: parent?.reference ?? null } });
       if (parent) this.deps.journal.append({ dossierId: parent.id, at: now, actor, action: "child.created", summary: `Dossier enfant ${reference} (${label(type.name, "fr")})`, after: { reference, type: type.id } });
-      this.reindex(dossier, now);
+      this.reindex(dossier, now, true);
       const processInstanceKey = prepared.skipOpening || !type.catalogue.opening ? null : this.deps.catalogue.start(tx, dossier, type.catalogue.opening.processId, { kind: "opening", actionId: null, actor });
       this.deps.events.emit({ type: "dossier.created", dossier, actor }, tx);
-      return { dossier: dossierById(this.deps.db, id)!, processInstanceKey };
+      return { dossier, processInstanceKey };
     }
   }
 
@@ -257,7 +260,7 @@ export class DossierService {
   }
 
   byReference(reference: string): DossierRow {
-    const row = this.deps.db.prepare(`SELECT * FROM dossier WHERE reference = ?`).get(reference) as Record<string, any> | undefined;
+    const row = statement(this.deps.db, `SELECT * FROM dossier WHERE reference = ?`).get(reference) as Record<string, any> | undefined;
     if (!row) throw notFoundDossier(reference);
     return toDossier(row);
   }
@@ -283,8 +286,7 @@ export class DossierService {
       const outcome = change(current, tx);
       if (!outcome) return { dossier: current, result: undefined };
       const next = { ...current, ...(outcome.row ?? {}) };
-      this.deps.db
-        .prepare(`UPDATE dossier SET title = ?, state = ?, owner = ?, sector = ?, data = ?, tags = ?, version = version + 1, updated_at = ?, closed_at = ? WHERE id = ?`)
+      statement(this.deps.db, `UPDATE dossier SET title = ?, state = ?, owner = ?, sector = ?, data = ?, tags = ?, version = version + 1, updated_at = ?, closed_at = ? WHERE id = ?`)
         .run(next.title, next.state, next.owner, next.sector, JSON.stringify(next.data), JSON.stringify(next.tags), tx.now, next.closedAt, dossierId);
       const saved = dossierById(this.deps.db, dossierId)!;
       this.reindex(saved, tx.now);
@@ -404,7 +406,7 @@ export class DossierService {
   async removeParty(principal: Principal | null, dossier: DossierRow, role: string, partyId: number): Promise<DossierRow> {
     const actor = actorOf(principal);
     const { dossier: saved } = await this.mutate(dossier.id, undefined, (current, tx) => {
-      const done = this.deps.db.prepare(`DELETE FROM dossier_party WHERE dossier_id = ? AND role = ? AND party_id = ?`).run(current.id, role, partyId);
+      const done = statement(this.deps.db, `DELETE FROM dossier_party WHERE dossier_id = ? AND role = ? AND party_id = ?`).run(current.id, role, partyId);
       if (done.changes === 0) throw new DossierError("NOT_FOUND", `Expected party ${partyId} in the role '${role}' of ${current.reference}, but it is not there`);
       this.deps.journal.append({ dossierId: current.id, at: tx.now, actor, action: "party.removed", summary: `Rôle ${role} retiré`, before: { role, partyId } });
       return { row: {}, result: undefined };
@@ -416,7 +418,7 @@ export class DossierService {
   async addExchange(principal: Principal | null, dossier: DossierRow, entry: { action: "note.added" | "call.logged"; summary: string; after: Record<string, unknown>; private: boolean }): Promise<void> {
     await this.deps.engine.transaction((tx) => {
       this.deps.journal.append({ dossierId: dossier.id, at: tx.now, actor: actorOf(principal), action: entry.action, summary: entry.summary, after: entry.after, private: entry.private });
-      this.deps.db.prepare(`UPDATE dossier SET updated_at = ? WHERE id = ?`).run(tx.now, dossier.id);
+      statement(this.deps.db, `UPDATE dossier SET updated_at = ? WHERE id = ?`).run(tx.now, dossier.id);
     });
   }
 }

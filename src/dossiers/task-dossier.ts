@@ -5,19 +5,20 @@
  */
 import type { Domain } from "./domain.js";
 import { dossierById } from "./rows.js";
+import { statement } from "../persistence/statements.js";
 
 export function dossierOfProcess(domain: Domain, processInstanceKey: number, lang = "fr") {
   const { db } = domain;
   let key: number | null = processInstanceKey;
   for (let depth = 0; key !== null && depth < 20; depth++) {
-    const link = db.prepare(`SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`).get(key) as { dossier_id: number } | undefined;
+    const link = statement(db, `SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`).get(key) as { dossier_id: number } | undefined;
     if (link) {
       const dossier = dossierById(db, link.dossier_id);
       if (!dossier) return null;
       const [summary] = domain.views.summaries([dossier], lang);
       return { ...summary!, documents: domain.documents.countFor(dossier.id) };
     }
-    key = (db.prepare(`SELECT parent_process_instance_key AS parent FROM process_instance WHERE key = ?`).get(key) as { parent: number | null } | undefined)?.parent ?? null;
+    key = (statement(db, `SELECT parent_process_instance_key AS parent FROM process_instance WHERE key = ?`).get(key) as { parent: number | null } | undefined)?.parent ?? null;
   }
   return null;
 }

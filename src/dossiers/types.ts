@@ -7,6 +7,7 @@
 import type Database from "better-sqlite3";
 import { DossierError, failOn } from "./errors.js";
 import { checkDefinition, checkEvolution, type StoredType, type TypeDefinition } from "./type-definition.js";
+import { statement } from "../persistence/statements.js";
 
 export class TypeRegistry {
   private readonly latest = new Map<string, StoredType>();
@@ -16,8 +17,7 @@ export class TypeRegistry {
 
   /** Loads the latest version of every type (at start). */
   load(): this {
-    const rows = this.db
-      .prepare(`SELECT v.type_id, v.version, v.definition FROM dossier_type t JOIN dossier_type_version v ON v.type_id = t.type_id AND v.version = t.current_version`)
+    const rows = statement(this.db, `SELECT v.type_id, v.version, v.definition FROM dossier_type t JOIN dossier_type_version v ON v.type_id = t.type_id AND v.version = t.current_version`)
       .all() as Array<{ type_id: string; version: number; definition: string }>;
     for (const r of rows) this.remember({ ...(JSON.parse(r.definition) as TypeDefinition), version: r.version });
     return this;
@@ -49,7 +49,7 @@ export class TypeRegistry {
     const key = `${typeId}@${version}`;
     const cached = this.versions.get(key);
     if (cached) return cached;
-    const row = this.db.prepare(`SELECT definition FROM dossier_type_version WHERE type_id = ? AND version = ?`).get(typeId, version) as { definition: string } | undefined;
+    const row = statement(this.db, `SELECT definition FROM dossier_type_version WHERE type_id = ? AND version = ?`).get(typeId, version) as { definition: string } | undefined;
     if (!row) return undefined;
     const t = { ...(JSON.parse(row.definition) as TypeDefinition), version };
     this.versions.set(key, t);
@@ -71,9 +71,9 @@ export class TypeRegistry {
       failOn(checkEvolution(previous, next, this.usage(typeId, previous)), `the new version of '${typeId}'`);
     }
     const version = (previous?.version ?? 0) + 1;
-    this.db.prepare(`INSERT INTO dossier_type_version (type_id, version, definition, created_at, created_by) VALUES (?, ?, ?, ?, ?)`).run(typeId, version, JSON.stringify(next), now, actor);
-    if (previous) this.db.prepare(`UPDATE dossier_type SET current_version = ?, updated_at = ? WHERE type_id = ?`).run(version, now, typeId);
-    else this.db.prepare(`INSERT INTO dossier_type (type_id, current_version, created_at, updated_at) VALUES (?, ?, ?, ?)`).run(typeId, version, now, now);
+    statement(this.db, `INSERT INTO dossier_type_version (type_id, version, definition, created_at, created_by) VALUES (?, ?, ?, ?, ?)`).run(typeId, version, JSON.stringify(next), now, actor);
+    if (previous) statement(this.db, `UPDATE dossier_type SET current_version = ?, updated_at = ? WHERE type_id = ?`).run(version, now, typeId);
+    else statement(this.db, `INSERT INTO dossier_type (type_id, current_version, created_at, updated_at) VALUES (?, ?, ?, ?)`).run(typeId, version, now, now);
     const stored = { ...next, version };
     this.remember(stored);
     return { type: stored, created: !previous, changed: true };
@@ -83,18 +83,17 @@ export class TypeRegistry {
   forget(typeId: string): void {
     this.latest.delete(typeId);
     for (const key of [...this.versions.keys()]) if (key.startsWith(`${typeId}@`)) this.versions.delete(key);
-    const row = this.db
-      .prepare(`SELECT v.version, v.definition FROM dossier_type t JOIN dossier_type_version v ON v.type_id = t.type_id AND v.version = t.current_version WHERE t.type_id = ?`)
+    const row = statement(this.db, `SELECT v.version, v.definition FROM dossier_type t JOIN dossier_type_version v ON v.type_id = t.type_id AND v.version = t.current_version WHERE t.type_id = ?`)
       .get(typeId) as { version: number; definition: string } | undefined;
     if (row) this.remember({ ...(JSON.parse(row.definition) as TypeDefinition), version: row.version });
   }
 
   private usage(typeId: string, type: TypeDefinition) {
     const states = new Map<string, number>();
-    for (const r of this.db.prepare(`SELECT state, COUNT(*) AS n FROM dossier WHERE type_id = ? GROUP BY state`).all(typeId) as Array<{ state: string; n: number }>) states.set(r.state, r.n);
+    for (const r of statement(this.db, `SELECT state, COUNT(*) AS n FROM dossier WHERE type_id = ? GROUP BY state`).all(typeId) as Array<{ state: string; n: number }>) states.set(r.state, r.n);
     const fields = new Map<string, number>();
     for (const f of type.fields) {
-      const r = this.db.prepare(`SELECT COUNT(*) AS n FROM dossier WHERE type_id = ? AND json_extract(data, ?) IS NOT NULL`).get(typeId, `$."${f.id}"`) as { n: number };
+      const r = statement(this.db, `SELECT COUNT(*) AS n FROM dossier WHERE type_id = ? AND json_extract(data, ?) IS NOT NULL`).get(typeId, `$."${f.id}"`) as { n: number };
       fields.set(f.id, r.n);
     }
     return { states, fields };

@@ -15,6 +15,7 @@ import { toDossier, type DossierRow } from "./rows.js";
 import type { DossierService } from "./service.js";
 import { label } from "./type-definition.js";
 import type { TypeRegistry } from "./types.js";
+import { statement } from "../persistence/statements.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -25,15 +26,15 @@ export class DossierViews {
 
   constructor(private readonly deps: { db: Database.Database; engine: Engine; types: TypeRegistry; parties: PartyDirectory; deadlines: Deadlines; service: DossierService }) {
     const { db } = deps;
-    this.links = db.prepare(`SELECT dossier_id, role, party_id FROM dossier_party WHERE dossier_id IN (SELECT value FROM json_each(?)) ORDER BY added_at`);
+    this.links = statement(db, `SELECT dossier_id, role, party_id FROM dossier_party WHERE dossier_id IN (SELECT value FROM json_each(?)) ORDER BY added_at`);
     // Open tasks of the dossier's processes and of the processes they called.
-    this.tasks = db.prepare(
+    this.tasks = statement(db, 
       `SELECT ut.key, ut.name, ut.element_id, ut.assignee, ut.candidate_groups, ut.candidate_users, ut.process_instance_key, ut.due_date, ut.created_at, ut.bpmn_process_id
        FROM user_task ut WHERE ut.state = 'CREATED' AND (ut.process_instance_key IN (SELECT process_instance_key FROM dossier_process WHERE dossier_id = ?)
          OR ut.process_instance_key IN (SELECT pi.key FROM process_instance pi JOIN dossier_process dp ON dp.process_instance_key = pi.parent_process_instance_key WHERE dp.dossier_id = ?))
        ORDER BY ut.created_at`,
     );
-    this.processes = db.prepare(
+    this.processes = statement(db, 
       `SELECT dp.process_instance_key, dp.kind, dp.action_id, dp.bpmn_process_id, dp.started_by, pi.state, pi.start_date, pi.end_date, pi.process_definition_key, pi.version
        FROM dossier_process dp LEFT JOIN process_instance pi ON pi.key = dp.process_instance_key WHERE dp.dossier_id = ? ORDER BY dp.started_at DESC`,
     );
@@ -74,8 +75,8 @@ export class DossierViews {
     }));
     const customer = partyViews.sort((a, b) => rolePriority(a.role) - rolePriority(b.role))[0]?.party ?? null;
     const access = dossierVisibility(principal, "d");
-    const parent = d.parentId === null ? undefined : (db.prepare(`SELECT d.* FROM dossier d WHERE d.id = ? AND ${access.sql}`).get(d.parentId, ...access.params) as Record<string, any> | undefined);
-    const children = (db.prepare(`SELECT d.* FROM dossier d WHERE d.parent_id = ? AND ${access.sql} ORDER BY d.created_at`).all(d.id, ...access.params) as Array<Record<string, any>>).map(toDossier);
+    const parent = d.parentId === null ? undefined : (statement(db, `SELECT d.* FROM dossier d WHERE d.id = ? AND ${access.sql}`).get(d.parentId, ...access.params) as Record<string, any> | undefined);
+    const children = (statement(db, `SELECT d.* FROM dossier d WHERE d.parent_id = ? AND ${access.sql} ORDER BY d.created_at`).all(d.id, ...access.params) as Array<Record<string, any>>).map(toDossier);
     const tasks = (this.tasks.all(d.id, d.id) as Array<Record<string, any>>).map((t) => ({
       userTaskKey: String(t["key"]), name: t["name"] ?? t["element_id"], elementId: t["element_id"], assignee: t["assignee"],
       candidateGroups: JSON.parse(t["candidate_groups"]) as string[], candidateUsers: JSON.parse(t["candidate_users"]) as string[],

@@ -11,6 +11,7 @@ import { DossierError } from "../../dossiers/errors.js";
 import { fieldFilters, type ListQuery } from "../../dossiers/list.js";
 import { visibleDossier } from "../../dossiers/rows.js";
 import { seesPrivate } from "../../dossiers/access.js";
+import { statement } from "../../persistence/statements.js";
 
 export function langOf(req: Request): "fr" | "en" {
   const q = req.query["lang"];
@@ -96,7 +97,7 @@ export function dossiersRouter(domain: Domain): Router {
 
   router.get("/dossier-meta", allow("dossiers.read"), (_req, res) => {
     const me = principalOf(res);
-    const groups = db.prepare(`SELECT group_id, name FROM identity_group ORDER BY name`).all() as Array<{ group_id: string; name: string }>;
+    const groups = statement(db, `SELECT group_id, name FROM identity_group ORDER BY name`).all() as Array<{ group_id: string; name: string }>;
     const sectors = me.permissions.has("dossiers.all") ? groups : groups.filter((g) => me.groups.includes(g.group_id));
     res.json({ sectors: sectors.map((g) => ({ id: g.group_id, name: g.name })), me: { username: me.username, name: me.name, groups: me.groups, roles: me.roles } });
   });

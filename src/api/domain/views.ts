@@ -6,6 +6,7 @@ import { Router } from "express";
 import { allow, principalOf } from "../auth/guard.js";
 import type { Domain } from "../../dossiers/domain.js";
 import { DossierError } from "../../dossiers/errors.js";
+import { statement } from "../../persistence/statements.js";
 
 export function viewsRouter(domain: Domain): Router {
   const router = Router();
@@ -13,7 +14,7 @@ export function viewsRouter(domain: Domain): Router {
   const toView = (r: Record<string, any>) => ({ id: r["id"], name: r["name"], type: r["type_id"], shared: r["owner"] === null, ...JSON.parse(r["definition"]) });
 
   router.get("/dossier-views", allow("dossiers.read"), (_req, res) => {
-    const rows = db.prepare(`SELECT * FROM dossier_view WHERE owner IS NULL OR owner = ? ORDER BY name`).all(principalOf(res).username) as Array<Record<string, any>>;
+    const rows = statement(db, `SELECT * FROM dossier_view WHERE owner IS NULL OR owner = ? ORDER BY name`).all(principalOf(res).username) as Array<Record<string, any>>;
     res.json({ items: rows.map(toView) });
   });
 
@@ -32,18 +33,18 @@ export function viewsRouter(domain: Domain): Router {
     if (definition.length > 20_000) problems.push({ field: "filters", message: "expected a definition under 20,000 characters" });
     if (problems.length) throw new DossierError("VALIDATION_FAILED", `Expected a valid view, but ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`, problems);
     const id = await domain.engine.transaction((tx) =>
-      Number(db.prepare(`INSERT INTO dossier_view (owner, name, type_id, definition, created_at) VALUES (?, ?, ?, ?, ?)`).run(shared ? null : me.username, b["name"].trim(), b["type"] ?? null, definition, tx.now).lastInsertRowid),
+      Number(statement(db, `INSERT INTO dossier_view (owner, name, type_id, definition, created_at) VALUES (?, ?, ?, ?, ?)`).run(shared ? null : me.username, b["name"].trim(), b["type"] ?? null, definition, tx.now).lastInsertRowid),
     );
-    res.status(201).json(toView(db.prepare(`SELECT * FROM dossier_view WHERE id = ?`).get(id) as Record<string, any>));
+    res.status(201).json(toView(statement(db, `SELECT * FROM dossier_view WHERE id = ?`).get(id) as Record<string, any>));
   });
 
   router.delete("/dossier-views/:id", allow("dossiers.read"), async (req, res) => {
     const me = principalOf(res);
     const id = Number(req.params["id"]);
-    const row = Number.isSafeInteger(id) ? (db.prepare(`SELECT * FROM dossier_view WHERE id = ?`).get(id) as Record<string, any> | undefined) : undefined;
+    const row = Number.isSafeInteger(id) ? (statement(db, `SELECT * FROM dossier_view WHERE id = ?`).get(id) as Record<string, any> | undefined) : undefined;
     const mayDelete = row && (row["owner"] === me.username || (row["owner"] === null && me.roles.some((r) => r === "administrator" || r === "manager")));
     if (!mayDelete) throw new DossierError("NOT_FOUND", `Expected one of your saved views with id '${req.params["id"]}', but none was found`);
-    await domain.engine.transaction(() => db.prepare(`DELETE FROM dossier_view WHERE id = ?`).run(id));
+    await domain.engine.transaction(() => statement(db, `DELETE FROM dossier_view WHERE id = ?`).run(id));
     res.status(204).end();
   });
   return router;
