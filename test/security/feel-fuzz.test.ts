@@ -115,4 +115,27 @@ describe("security: FEEL fuzz", function () {
     expect(result.ok).to.equal(false);
     if (!result.ok) expect(result.message).to.contain("MAX_VARIABLE_BYTES").and.contain("80000");
   });
+
+  it("should refuse a result nested deeper than the variable depth limit", () => {
+    // given / when
+    const result = evaluateOnce("={f: function(n) if n = 0 then 1 else [f(n - 1)]}.f(100)", {}, Date.now(), new FeelBudget({ timeoutMs: 500, commandBudgetMs: 1000, maxResultBytes: 1024 * 1024, maxResultDepth: 64 }, new FeelSandbox()));
+
+    // then
+    expect(result.ok).to.equal(false);
+    if (!result.ok) expect(result.message).to.contain("MAX_VARIABLE_DEPTH");
+  });
+
+  it("should refuse a replace whose result would outgrow the size limit before building it", () => {
+    // given
+    const budget = new FeelBudget({ timeoutMs: 1000, commandBudgetMs: 2000, maxResultBytes: 100_000 }, new FeelSandbox());
+
+    // when
+    const started = performance.now();
+    const result = evaluateOnce('=replace(s, "a", r)', { s: "a".repeat(10_000), r: "b".repeat(1000) }, Date.now(), budget);
+
+    // then
+    expect(result.ok).to.equal(false);
+    if (!result.ok) expect(result.message).to.contain("MAX_VARIABLE_BYTES").and.contain("10000 replacements");
+    expect(performance.now() - started).to.be.below(500);
+  });
 });
