@@ -81,6 +81,12 @@ describe("/v2 user-task search in SQL: projections and cursors", () => {
     }
   });
 
+  it("should refuse an $in list of more than 1000 values with 400 naming the limit", async () => {
+    const res = await search("manager", { filter: { candidateGroup: { $in: Array.from({ length: 1001 }, (_, i) => `g${i}`) } } });
+    expect(res.status).to.equal(400);
+    expect(res.body.detail).to.equal("Expected 'candidateGroup.$in' to list at most 1000 values, but found 1001");
+  });
+
   it("should keep the projection in step when a task is claimed and completed", async () => {
     const [key] = [...names].find(([, n]) => n === "r-jan05")!;
     expect((await api.call("POST", `/v2/user-tasks/${key}/assignment`, { as: "agent", body: { assignee: "agent" } })).status).to.equal(204);

@@ -214,7 +214,7 @@ export function taskProjectionSource(principal: Principal, filter: Record<string
     return { from: `(${arms.join(" UNION ")}) v`, fromParams };
   }
   const names = typeof group === "string" ? [group] : group && typeof group === "object" && !Array.isArray(group) ? plainNames(group as Record<string, unknown>) : undefined;
-  if (!names || names.length === 0) return undefined;
+  if (!names || names.length === 0 || names.length > 1000) return undefined; // a long list: the general search refuses it
   const onState = state !== undefined ? " AND state = ?" : "";
   return {
     from: `(SELECT ${names.length > 1 ? "DISTINCT " : ""}${PROJECTED} FROM user_task_candidate WHERE kind = 'G' AND name IN (${marks(names.length)})${onState}) v`,

@@ -17,6 +17,8 @@ import type { Page } from "./query.js";
 
 const invalid = (message: string) => new ApiError("INVALID_ARGUMENT", message);
 const MAX_LIMIT = 10_000;
+/** Longest `$in` / `$notIn` list (each value is one bound parameter). */
+const MAX_LIST = 1000;
 
 /** One filter field as SQL: an expression (of the FROM clause's aliases), or a list held in a side table. */
 export type SqlField =
@@ -128,6 +130,7 @@ function condition(name: string, kind: FieldKind, values: readonly string[] | un
       case "$in":
       case "$notIn": {
         if (!Array.isArray(arg)) throw invalid(`Expected '${name}.${op}' to be a list, but found ${JSON.stringify(arg)}`);
+        if (arg.length > MAX_LIST) throw invalid(`Expected '${name}.${op}' to list at most ${MAX_LIST} values, but found ${arg.length}`);
         const list = arg.map((v) => operand(name, kind, v, values));
         if (list.length === 0) parts.push(op === "$in" ? "0 = 1" : "1 = 1");
         else {
