@@ -26,6 +26,8 @@ export class Dossiers1796000000000 implements MigrationInterface {
     await q.query(`CREATE TABLE "dossier_sequence" ("type_id" varchar(64) NOT NULL, "period" varchar(16) NOT NULL, "last_value" integer NOT NULL, PRIMARY KEY ("type_id", "period"))`);
     await q.query(`CREATE TABLE "dossier_process" ("process_instance_key" bigint PRIMARY KEY NOT NULL, "dossier_id" integer NOT NULL, "kind" varchar(16) NOT NULL, "action_id" varchar(64), "bpmn_process_id" varchar(255) NOT NULL, "started_at" bigint NOT NULL, "started_by" varchar(256))`);
     await q.query(`CREATE INDEX "ix_dossier_process_dossier" ON "dossier_process" ("dossier_id")`);
+    // The processes a dossier's processes called (their tasks show in the 360° view and journal to the dossier).
+    await q.query(`CREATE INDEX "ix_process_instance_parent" ON "process_instance" ("parent_process_instance_key")`);
     await q.query(`CREATE TABLE "dossier_journal" ("dossier_id" integer NOT NULL, "seq" integer NOT NULL, "at" bigint NOT NULL, "actor" varchar(256), "action" varchar(64) NOT NULL, "summary" varchar(1024), "before" text, "after" text, "private" integer NOT NULL, "prev_hash" varchar(64) NOT NULL, "hash" varchar(64) NOT NULL, PRIMARY KEY ("dossier_id", "seq"))`);
     await q.query(`CREATE INDEX "ix_dossier_journal_action" ON "dossier_journal" ("dossier_id", "action")`);
     // Append-only, enforced by the database itself.
@@ -48,6 +50,7 @@ export class Dossiers1796000000000 implements MigrationInterface {
     for (const t of ["dossier_fts", "dossier_meta", "dossier_idempotency", "dossier_view", "dossier_reminder"]) await q.query(`DROP TABLE "${t}"`);
     await q.query(`DROP TRIGGER "dossier_journal_no_delete"`);
     await q.query(`DROP TRIGGER "dossier_journal_no_update"`);
+    await q.query(`DROP INDEX "ix_process_instance_parent"`);
     for (const t of ["dossier_journal", "dossier_process", "dossier_sequence", "dossier_party", "dossier", "dossier_type_version", "dossier_type"]) await q.query(`DROP TABLE "${t}"`);
   }
 }

@@ -27,17 +27,18 @@ export function dossierVisibility(principal: Principal, alias = "d"): SqlConditi
   }
   parts.push(`${alias}.owner = ?`);
   params.push(principal.username);
-  // Open tasks of the dossier's processes that the user holds or is offered (a non-correlated
-  // sub-query: evaluated once per statement from the user's own tasks, not per dossier row).
-  const taskTerms = ["ut.assignee = ?", "EXISTS (SELECT 1 FROM json_each(ut.candidate_users) cu WHERE cu.value = ?)"];
+  // An open task of one of the dossier's processes that the user holds or is offered: a correlated
+  // look-up by index (dossier → its processes → their open tasks → the candidate projection),
+  // evaluated only for rows the sector and owner terms did not already admit.
+  const offered = ["(c.kind = 'U' AND c.name = ?)"];
   params.push(principal.username, principal.username);
   if (groups.length > 0) {
-    taskTerms.push(`EXISTS (SELECT 1 FROM json_each(ut.candidate_groups) cg WHERE cg.value IN (${marks(groups.length)}))`);
+    offered.push(`(c.kind = 'G' AND c.name IN (${marks(groups.length)}))`);
     params.push(...groups);
   }
   parts.push(
-    `${alias}.id IN (SELECT dp.dossier_id FROM user_task ut JOIN dossier_process dp ON dp.process_instance_key = ut.process_instance_key ` +
-      `WHERE ut.state = 'CREATED' AND (${taskTerms.join(" OR ")}))`,
+    `EXISTS (SELECT 1 FROM dossier_process dp JOIN user_task ut ON ut.process_instance_key = dp.process_instance_key WHERE dp.dossier_id = ${alias}.id AND +ut.state = 'CREATED' ` +
+      `AND (ut.assignee = ? OR EXISTS (SELECT 1 FROM user_task_candidate c WHERE c.task_key = ut.key AND (${offered.join(" OR ")}))))`,
   );
   return { sql: `(${parts.join(" OR ")})`, params };
 }

@@ -52,11 +52,17 @@ export function canonical(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
 }
 
-function entryHash(prevHash: string, e: Omit<JournalEntry, "hash" | "prevHash">): string {
-  const body = canonical({
-    dossierId: e.dossierId, seq: e.seq, at: e.at, actor: e.actor, action: e.action, summary: e.summary,
-    before: e.before ?? null, after: e.after ?? null, private: e.private,
-  });
+/**
+ * The canonical JSON of an entry, keys in order, from the stored texts of `before` and `after`
+ * (themselves canonical JSON): equal to `canonical(entry)`, built without parsing anything, so a
+ * verification hashes the rows as they are stored.
+ */
+function entryBody(e: { dossierId: number; seq: number; at: number; actor: string | null; action: string; summary: string | null; private: boolean }, beforeText: string | null, afterText: string | null): string {
+  return `{"action":${JSON.stringify(e.action)},"actor":${JSON.stringify(e.actor)},"after":${afterText ?? "null"},"at":${e.at},"before":${beforeText ?? "null"},` +
+    `"dossierId":${e.dossierId},"private":${e.private},"seq":${e.seq},"summary":${JSON.stringify(e.summary)}}`;
+}
+
+function entryHash(prevHash: string, body: string): string {
   return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
 }
 
@@ -72,7 +78,7 @@ export class Journal {
     this.insert = statement(db, 
       `INSERT INTO dossier_journal (dossier_id, seq, at, actor, action, summary, before, after, private, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.all = statement(db, `SELECT * FROM dossier_journal WHERE dossier_id = ? ORDER BY seq`);
+    this.all = db.prepare(`SELECT seq, at, actor, action, summary, before, after, private, prev_hash, hash FROM dossier_journal WHERE dossier_id = ? ORDER BY seq`).raw(true);
   }
 
   /** Appends one entry; must run inside the write lane (a domain transaction). */
@@ -83,12 +89,10 @@ export class Journal {
       summary: input.summary ?? null, before: input.before ?? null, after: input.after ?? null, private: input.private ?? false,
     };
     const prevHash = prev?.hash ?? GENESIS;
-    const hash = entryHash(prevHash, entry);
-    this.insert.run(
-      entry.dossierId, entry.seq, entry.at, entry.actor, entry.action, entry.summary,
-      entry.before === null ? null : JSON.stringify(entry.before), entry.after === null ? null : JSON.stringify(entry.after),
-      entry.private ? 1 : 0, prevHash, hash,
-    );
+    const beforeText = entry.before === null ? null : canonical(entry.before);
+    const afterText = entry.after === null ? null : canonical(entry.after);
+    const hash = entryHash(prevHash, entryBody(entry, beforeText, afterText));
+    this.insert.run(entry.dossierId, entry.seq, entry.at, entry.actor, entry.action, entry.summary, beforeText, afterText, entry.private ? 1 : 0, prevHash, hash);
     return { ...entry, prevHash, hash };
   }
 
@@ -111,30 +115,24 @@ export class Journal {
     return rows.reverse().map(toEntry);
   }
 
-  /** Recomputes the chain; names the first entry whose stored hash, link or position is wrong. */
+  /** Recomputes the chain from the stored rows; names the first entry whose content, link or position is wrong. */
   verify(dossierId: number): Verification {
     let prevHash = GENESIS;
     let expectedSeq = 1;
     let count = 0;
-    for (const row of this.all.iterate(dossierId) as Iterable<Record<string, any>>) {
+    for (const row of this.all.iterate(dossierId) as Iterable<[number, number, string | null, string, string | null, string | null, string | null, number, string, string]>) {
+      const [seq, at, actor, action, summary, before, after, priv, storedPrev, hash] = row;
       count++;
-      let entry: JournalEntry;
-      try {
-        entry = toEntry(row);
-      } catch {
-        return { valid: false, entries: count, firstInvalid: { seq: row["seq"], reason: "its stored before/after values are not valid JSON" } };
+      if (seq !== expectedSeq) {
+        return { valid: false, entries: count, firstInvalid: { seq, reason: `expected entry ${expectedSeq} here, but found entry ${seq} (an entry was removed or renumbered)` } };
       }
-      if (entry.seq !== expectedSeq) {
-        return { valid: false, entries: count, firstInvalid: { seq: entry.seq, reason: `expected entry ${expectedSeq} here, but found entry ${entry.seq} (an entry was removed or renumbered)` } };
+      if (storedPrev !== prevHash) {
+        return { valid: false, entries: count, firstInvalid: { seq, reason: "its link to the previous entry does not match that entry's hash" } };
       }
-      if (entry.prevHash !== prevHash) {
-        return { valid: false, entries: count, firstInvalid: { seq: entry.seq, reason: "its link to the previous entry does not match that entry's hash" } };
+      if (entryHash(prevHash, entryBody({ dossierId, seq, at, actor, action, summary, private: priv === 1 }, before, after)) !== hash) {
+        return { valid: false, entries: count, firstInvalid: { seq, reason: "its content does not match its hash (the entry was altered)" } };
       }
-      const recomputed = entryHash(prevHash, entry);
-      if (recomputed !== entry.hash) {
-        return { valid: false, entries: count, firstInvalid: { seq: entry.seq, reason: "its content does not match its hash (the entry was altered)" } };
-      }
-      prevHash = entry.hash;
+      prevHash = hash;
       expectedSeq++;
     }
     return { valid: true, entries: count };

@@ -53,10 +53,15 @@ function bind(field: FieldDefinition, raw: string): unknown {
 
 export interface Page {
   items: DossierRow[];
+  /** Exact up to MAX_COUNT; beyond, MAX_COUNT with `hasMoreTotalItems` (a count never scans a whole type). */
   total: number;
+  hasMoreTotalItems: boolean;
   page: number;
   pageSize: number;
 }
+
+/** Lists count at most this many rows ("10 000+"): counting 50,000 clients on every page view costs more than the page. */
+export const MAX_COUNT = 10_000;
 
 const SORTS: Record<string, string> = { updatedAt: "d.updated_at", createdAt: "d.created_at", reference: "d.reference", title: "d.title COLLATE NOCASE", state: "d.state" };
 
@@ -151,8 +156,8 @@ export class DossierLists {
     const page = Math.max(query.page ?? 1, 1);
     const rows = statement(this.deps.db, `SELECT d.* FROM dossier d WHERE ${sql} ORDER BY ${this.orderBy(query.sort, type)} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`)
       .all(...params) as Array<Record<string, any>>;
-    const total = (statement(this.deps.db, `SELECT COUNT(*) AS n FROM dossier d WHERE ${sql}`).get(...params) as { n: number }).n;
-    return { items: rows.map(toDossier), total, page, pageSize };
+    const counted = (statement(this.deps.db, `SELECT COUNT(*) AS n FROM (SELECT 1 FROM dossier d WHERE ${sql} LIMIT ${MAX_COUNT + 1})`).get(...params) as { n: number }).n;
+    return { items: rows.map(toDossier), total: Math.min(counted, MAX_COUNT), hasMoreTotalItems: counted > MAX_COUNT, page, pageSize };
   }
 
   /** Every row of a list, for exports (at most `max`). */

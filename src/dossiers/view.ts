@@ -30,8 +30,9 @@ export class DossierViews {
     // Open tasks of the dossier's processes and of the processes they called.
     this.tasks = statement(db, 
       `SELECT ut.key, ut.name, ut.element_id, ut.assignee, ut.candidate_groups, ut.candidate_users, ut.process_instance_key, ut.due_date, ut.created_at, ut.bpmn_process_id
-       FROM user_task ut WHERE ut.state = 'CREATED' AND (ut.process_instance_key IN (SELECT process_instance_key FROM dossier_process WHERE dossier_id = ?)
-         OR ut.process_instance_key IN (SELECT pi.key FROM process_instance pi JOIN dossier_process dp ON dp.process_instance_key = pi.parent_process_instance_key WHERE dp.dossier_id = ?))
+       FROM user_task ut WHERE +ut.state = 'CREATED' AND ut.process_instance_key IN (
+         SELECT process_instance_key FROM dossier_process WHERE dossier_id = ?
+         UNION ALL SELECT pi.key FROM dossier_process dp JOIN process_instance pi ON pi.parent_process_instance_key = dp.process_instance_key WHERE dp.dossier_id = ?)
        ORDER BY ut.created_at`,
     );
     this.processes = statement(db, 

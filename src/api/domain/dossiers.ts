@@ -105,7 +105,7 @@ export function dossiersRouter(domain: Domain): Router {
   // ── lists and export ──
   router.get("/dossiers", allow("dossiers.read"), (req, res) => {
     const page = lists.list(principalOf(res), listQuery(req));
-    res.json({ items: views.summaries(page.items, langOf(req)), total: page.total, page: page.page, pageSize: page.pageSize });
+    res.json({ items: views.summaries(page.items, langOf(req)), total: page.total, hasMoreTotalItems: page.hasMoreTotalItems, page: page.page, pageSize: page.pageSize });
   });
 
   // ── one dossier ──
