@@ -131,6 +131,61 @@ describe("web: dossier lists, editing and the type editor (Chromium)", function 
     await page.close();
   });
 
+  it("should warn of a caller already in the address book and let the agent use that record instead", async () => {
+    const { page, problems } = await app.open("/login");
+    await app.login(page, "agent");
+    await page.goto(`${app.base}/dossiers/new?type=client`, { waitUntil: "networkidle0" });
+
+    // when the agent starts a new record with an e-mail the address book already holds
+    await page.click("[data-action=create-party]");
+    await page.click("input[name=kind][value=organisation]");
+    await page.type("input[name=orgName]", "Boulangerie Martin");
+    await page.type("input[name=email]", "contact@boulangerie-martin.fr");
+
+    // then the duplicate warning names the existing record, which the agent picks
+    await page.waitForSelector("[data-testid=duplicates]:not([hidden]) button[data-action=use-duplicate]", { timeout: 10_000 });
+    expect(await text(page, "[data-testid=duplicates]")).to.contain("BOULANGERIE MARTIN SARL");
+    await app.screenshot(page, "dossiers-new-duplicate");
+    await page.click("button[data-action=use-duplicate]");
+    expect(await text(page, "[data-testid=party-chosen]")).to.contain("BOULANGERIE MARTIN SARL");
+    expect(await page.$eval("[data-testid=party-form]", (e: any) => e.hidden)).to.equal(true);
+    expect(problems).to.deep.equal([]);
+    await page.close();
+  });
+
+  it("should add a public note and log a call from the 360° view, both in the exchanges timeline", async () => {
+    const reference = await newFile(`Plomberie ${uniqueWord("Blanc")}`);
+    const { page, problems } = await app.open("/login");
+    await app.login(page, "agent");
+    await page.goto(`${app.base}/dossiers/${reference}`, { waitUntil: "networkidle0" });
+    await waitForView(page, reference);
+
+    // when the agent adds a public note (Ctrl+Enter) and logs an outgoing call following the script
+    await page.type("textarea[name=note]", "Devis envoyé par courriel.");
+    await page.click("input[name=public]");
+    await page.focus("textarea[name=note]");
+    await page.keyboard.down("Control");
+    await page.keyboard.press("Enter");
+    await page.keyboard.up("Control");
+    await page.waitForFunction(() => document.querySelector("[data-testid=timeline]")?.textContent?.includes("Devis envoyé par courriel."));
+    await page.click("button[data-action=log-call]");
+    await page.click(".call-host input[name=direction][value=out]");
+    await page.type(".call-host input[name=contact]", "M. Blanc");
+    for (const step of ["identify", "listen", "recap", "close"]) await page.click(`.call-host input[data-step=${step}]`);
+    await page.type(".call-host textarea[name=summary]", "Rappel pour confirmer le rendez-vous.");
+    await page.select(".call-host select[name=outcome]", "callback");
+    await page.click("button[data-action=save-call]");
+
+    // then both are in the timeline, newest first, the note marked public
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=timeline] li.exchange").length === 2);
+    const [call, note] = await page.$$eval("[data-testid=timeline] li.exchange", (items: any[]) => items.map((li) => li.textContent));
+    expect(call).to.contain("Appel sortant").and.contain("M. Blanc").and.contain("À rappeler").and.contain("6 étape(s) sur 8");
+    expect(note).to.contain("publique").and.contain("Devis envoyé par courriel.");
+    expect(await text(page, "[data-testid=journal]")).to.contain("Note").and.contain("Appel");
+    expect(problems).to.deep.equal([]);
+    await page.close();
+  });
+
   it("should let an administrator add a field, a state and a transition to a type in forms, and hide the editor from agents", async () => {
     const { page, problems } = await app.open("/login");
     await app.login(page, "demo");

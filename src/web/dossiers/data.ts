@@ -95,7 +95,7 @@ export interface SearchResults {
   parties: PartySummary[];
   documents: Array<{ id: number | string; filename: string; documentType?: string; snippet?: string; dossiers: Array<{ reference: string; title: string }> }>;
 }
-export interface Page<T> { items: T[]; total: number; page: number; pageSize: number }
+export interface Page<T> { items: T[]; total: number; hasMoreTotalItems?: boolean; page: number; pageSize: number }
 export type Problem = { field?: string; elementId?: string; message: string };
 
 const enc = encodeURIComponent;
@@ -117,7 +117,18 @@ export const listDossiers = (query: string) => api<Page<DossierSummary>>("GET", 
  * change without a new version, and a revalidation (304) would show them stale.
  */
 export const getDossier = (reference: string) => api<Dossier>("GET", withLang(ref(reference)), undefined, { cache: "no-store" });
-export const createDossier = (body: Record<string, unknown>) => api<{ reference: string; version: number; processInstanceKey?: string }>("POST", "/api/dossiers", body);
+/**
+ * Creates a dossier and its opening process. The Idempotency-Key makes a retry or a double click
+ * answer the same dossier instead of opening a second one; api() owns the headers unless given all
+ * of them, so they are all given here (the session's CSRF token included).
+ */
+export function createDossier(body: Record<string, unknown>, idempotencyKey: string, csrfToken?: string) {
+  const headers: Record<string, string> = {
+    accept: "application/json", "x-requested-with": "XMLHttpRequest", "content-type": "application/json", "idempotency-key": idempotencyKey,
+    ...(csrfToken ? { "x-csrf-token": csrfToken } : {}),
+  };
+  return api<{ reference: string; version: number; processInstanceKey?: string }>("POST", "/api/dossiers", body, { headers });
+}
 export function patchDossier(reference: string, version: number, body: Record<string, unknown>): Promise<Dossier> {
   // The version goes in the body (the contract's alternative to If-Match): api() owns the headers.
   return api<Dossier>("PATCH", withLang(ref(reference)), { ...body, version });

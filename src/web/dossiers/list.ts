@@ -5,7 +5,7 @@
  */
 import type { Session } from "../shared/api.js";
 import { h } from "../shared/dom.js";
-import { formatDate, t } from "../shared/i18n.js";
+import { formatDate, lang, t } from "../shared/i18n.js";
 import { showError } from "../shared/shell.js";
 import { deleteView, dossierMeta, dossierTypes, getParty, label, listDossiers, saveView, views, type DossierSummary, type SavedView, type TypeDefinition } from "./data.js";
 import { formatValue } from "./fields.js";
@@ -25,7 +25,7 @@ interface ListState {
   sector: string;
   /** A party id (the global search's "see their files"). */
   party: string;
-  /** f.<field><op?> → value, as the API takes them (`f.amount>=`: "1000"). */
+  /** `f.<field>[.<op>]` → value, as the API takes them (`f.montant.gte`: "1000"). */
   fields: Record<string, string>;
   columns: string[];
   sort: string;
@@ -35,12 +35,7 @@ interface ListState {
 function fromUrl(): ListState {
   const p = new URLSearchParams(location.search);
   const fields: Record<string, string> = {};
-  for (const [k, v] of p) {
-    if (!k.startsWith("f.")) continue;
-    // `f.amount>=1000` parses as the key `f.amount>` and the value `=1000`.
-    if (/[<>]$/.test(k) && v.startsWith("=")) fields[`${k}=`] = v.slice(1);
-    else fields[k] = v;
-  }
+  for (const [k, v] of p) if (k.startsWith("f.")) fields[k] = v;
   return {
     type: p.get("type") ?? "", view: p.get("view") ?? "", q: p.get("q") ?? "", state: p.get("state") ?? "",
     owner: p.get("owner") ?? "", sector: p.get("sector") ?? "", party: p.get("party") ?? "", fields,
@@ -53,20 +48,18 @@ function fromUrl(): ListState {
 function query(s: ListState, withPage = true): URLSearchParams {
   const q = new URLSearchParams();
   for (const key of ["type", "q", "state", "owner", "sector", "party"] as const) if (s[key]) q.set(key, s[key]);
-  // A key may end with its operator (`f.amount>=`): queryString() writes it unencoded.
   for (const [k, v] of Object.entries(s.fields)) q.append(k, v);
   if (s.sort) q.set("sort", s.sort);
   if (withPage) { q.set("page", String(s.page)); q.set("pageSize", String(PAGE_SIZE)); }
   return q;
 }
 
-/** `f.amount>=1000` must reach the server as written, not as `f.amount%3E%3D=1000`. */
+/** The query as sent and as kept in the address. */
 function queryString(q: URLSearchParams): string {
-  return [...q].map(([k, v]) => {
-    const op = /^(f\.[\w.-]+)(>=|<=|>|<)$/.exec(k);
-    return op ? `${encodeURIComponent(op[1]!)}${op[2]}${encodeURIComponent(v)}` : `${encodeURIComponent(k)}=${encodeURIComponent(v)}`;
-  }).join("&");
+  return q.toString();
 }
+
+const OPS: Record<string, string> = { eq: "=", ne: "≠", gt: ">", gte: "≥", lt: "<", lte: "≤", contains: "∋" };
 
 export class DossierList {
   private state = fromUrl();
@@ -230,9 +223,11 @@ export class DossierList {
       this.sectors.length ? field(t("dossiers.filter.sector"), sector) : null,
       this.type ? this.fieldFilter(this.type) : null,
       h("div", { class: "chips" }, this.state.party ? this.partyChip() : null, ...Object.entries(this.state.fields).map(([k, v]) => {
-        const m = /^f\.([\w.-]+?)(>=|<=|>|<)?$/.exec(k);
+        const m = /^f\.([\w-]+)(?:\.(\w+))?$/.exec(k);
         const f = this.type?.fields.find((x) => x.id === m?.[1]);
-        const text = `${label(f?.label, m?.[1] ?? k)} ${m?.[2] ?? "="} ${f ? formatValue(f, f.type === "amount" || f.type === "number" ? Number(v) : v) : v}`;
+        const op = m?.[2] ?? "eq";
+        const shown = op === "empty" ? "" : ` ${f ? formatValue(f, f.type === "amount" || f.type === "number" ? Number(v) : f.type === "boolean" ? v === "true" : v) : v}`;
+        const text = `${label(f?.label, m?.[1] ?? k)} ${op === "empty" ? (v === "true" ? t("dossiers.op.empty") : t("dossiers.op.filled")) : OPS[op] ?? op}${shown}`;
         return h("span", { class: "chip" }, text, h("button", { type: "button", class: "link", "aria-label": t("dossiers.filter.remove", { name: text }), onclick: () => {
           const fields = { ...this.state.fields };
           delete fields[k];
@@ -258,8 +253,13 @@ export class DossierList {
     const valueHost = h("span", { class: "filter-value" });
     const sync = () => {
       const f = type.fields.find((x) => x.id === which.value);
+      // The API's operators (docs/api-dossiers.md): eq ne gt gte lt lte contains empty.
       const ranged = f && ["number", "amount", "date"].includes(f.type);
-      op.replaceChildren(...["=", ...(ranged ? [">=", "<="] : [])].map((o) => h("option", { value: o }, o)));
+      const texty = f && ["text", "longText", "email", "phone"].includes(f.type);
+      const ops = ["eq", "ne", ...(ranged ? ["gte", "lte", "gt", "lt"] : []), ...(texty ? ["contains"] : []), "empty", "filled"];
+      op.replaceChildren(...ops.map((o) => h("option", { value: o }, o === "empty" ? t("dossiers.op.empty") : o === "filled" ? t("dossiers.op.filled") : `${OPS[o]} (${t(`dossiers.op.${o}`)})`)));
+      op.onchange = () => { valueHost.hidden = op.value === "empty" || op.value === "filled"; };
+      valueHost.hidden = false;
       const input = f?.type === "choice" || f?.type === "multiChoice"
         ? h("select", { name: "filterValue", "aria-label": t("dossiers.filter.value") }, ...(f.options ?? []).map((o) => h("option", { value: o.value }, label(o.label, o.value))))
         : f?.type === "boolean"
@@ -269,9 +269,10 @@ export class DossierList {
       valueHost.replaceChildren(input);
     };
     const add = () => {
-      const value = (valueHost.firstElementChild as HTMLInputElement | null)?.value.trim();
+      const empty = op.value === "empty" || op.value === "filled";
+      const value = empty ? String(op.value === "empty") : (valueHost.firstElementChild as HTMLInputElement | null)?.value.trim();
       if (!value) return;
-      const key = `f.${which.value}${op.value === "=" ? "" : op.value}`;
+      const key = `f.${which.value}${op.value === "eq" ? "" : `.${empty ? "empty" : op.value}`}`;
       this.set({ fields: { ...this.state.fields, [key]: value } }, "filters");
     };
     which.onchange = sync;
@@ -294,7 +295,8 @@ export class DossierList {
     }
     if (generation !== this.generation) return;
     const pages = Math.max(1, Math.ceil(page.total / (page.pageSize || PAGE_SIZE)));
-    this.status.textContent = t("dossiers.list.count", { total: page.total });
+    const total = new Intl.NumberFormat(lang() === "fr" ? "fr-FR" : "en-GB").format(page.total);
+    this.status.textContent = page.hasMoreTotalItems ? t("dossiers.list.countMore", { total }) : t("dossiers.list.count", { total });
     this.renderTable(page.items);
     this.pager.replaceChildren(
       h("button", { type: "button", disabled: s.page <= 1, "data-action": "prev", onclick: () => this.set({ page: s.page - 1 }) }, t("dossiers.pager.prev")),

@@ -4,7 +4,7 @@
  * call from the first word to a running file. Submitting creates the dossier and its opening
  * process (POST /api/dossiers), records the call, and opens the 360° view.
  */
-import type { Session } from "../shared/api.js";
+import { ApiProblem, type Session } from "../shared/api.js";
 import { h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { CallForm } from "./calls.js";
@@ -12,6 +12,9 @@ import { createDossier, dossierMeta, dossierTypes, label, logCall, problemsOf, t
 import { fieldInput, readField, showProblems } from "./fields.js";
 import { PartyPicker } from "./party.js";
 import { errorText, fill } from "./widgets.js";
+
+/** A random request key (getRandomValues works outside secure contexts too, unlike randomUUID). */
+const newKey = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** The fields asked for at creation: those required now (always, or in the initial state). */
 export function firstFields(type: TypeDefinition): { required: FieldDef[]; soon: FieldDef[]; others: FieldDef[] } {
@@ -83,6 +86,8 @@ export async function newDossierPage(session: Session, main: HTMLElement): Promi
       h("label", { class: "check" }, recordCall, " ", t("dossiers.new.recordCall")),
       h("a", { href: "/dossiers", class: "button" }, t("common.cancel")), submit));
 
+  let idempotencyKey = newKey();
+
   async function send(): Promise<void> {
     const current = type();
     if (!current) return;
@@ -104,7 +109,7 @@ export async function newDossierPage(session: Session, main: HTMLElement): Promi
     submit.disabled = true;
     submit.textContent = t("dossiers.new.creating");
     try {
-      const created = await createDossier({ type: current.id, title: title.value.trim(), data, parties, ...(sector.value ? { sector: sector.value } : {}) });
+      const created = await createDossier({ type: current.id, title: title.value.trim(), data, parties, ...(sector.value ? { sector: sector.value } : {}) }, idempotencyKey, session.csrfToken);
       if (recordCall.checked && call.touched) {
         call.tick("identify");
         call.setOutcome("dossierOpened");
@@ -114,6 +119,8 @@ export async function newDossierPage(session: Session, main: HTMLElement): Promi
     } catch (e) {
       submit.disabled = false;
       submit.textContent = t("dossiers.new.submit");
+      // Refused (4xx): nothing was opened, the next try is a new request; otherwise (network) it may have been, keep the key.
+      if (e instanceof ApiProblem && e.status < 500) idempotencyKey = newKey();
       const problems = problemsOf(e);
       if (problems.length) renderProblems(problems.map((p) => ({ field: (p.field ?? p.elementId ?? "").replace(/^parties(\[\d+\])?(\.party)?\.?/, "party"), message: p.message })));
       else message.replaceChildren(h("p", { class: "banner error" }, errorText(e)));
@@ -132,5 +139,4 @@ export async function newDossierPage(session: Session, main: HTMLElement): Promi
   main.replaceChildren(h("div", { class: "new-layout" }, form,
     h("aside", { class: "card call-aside", "aria-label": t("dossiers.call.legend") }, call.element)));
   (main.querySelector<HTMLElement>("#party-search"))?.focus();
-  void session;
 }
