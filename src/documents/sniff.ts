@@ -56,6 +56,9 @@ const KINDS: Record<string, Kind> = {
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": { family: "office", label: "a Word document (DOCX)" },
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { family: "office", label: "an Excel workbook (XLSX)" },
   "application/vnd.openxmlformats-officedocument.presentationml.presentation": { family: "office", label: "a PowerPoint presentation (PPTX)" },
+  "application/msword": { family: "office", label: "a Word 97-2003 document (DOC)" },
+  "application/vnd.ms-excel": { family: "office", label: "an Excel 97-2003 workbook (XLS)" },
+  "application/vnd.ms-powerpoint": { family: "office", label: "a PowerPoint 97-2003 presentation (PPT)" },
 };
 
 /** What a declared extension promises (only accepted extensions; others promise nothing). */
@@ -71,6 +74,7 @@ const EXTENSIONS: Record<string, Kind> = {
   docx: KINDS["application/vnd.openxmlformats-officedocument.wordprocessingml.document"]!,
   xlsx: KINDS["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]!,
   pptx: KINDS["application/vnd.openxmlformats-officedocument.presentationml.presentation"]!,
+  doc: KINDS["application/msword"]!, xls: KINDS["application/vnd.ms-excel"]!, ppt: KINDS["application/vnd.ms-powerpoint"]!,
 };
 
 /** Names refused whatever their content: programs and scripts a double click would run. */
@@ -192,14 +196,23 @@ function zipContent(bytes: Buffer, mime: string, kind: Kind | undefined): Conten
   return { verdict: "accepted", label: kind.label, family: "office", mime };
 }
 
-/** OLE compound files (legacy .doc/.xls/.ppt, .msi): VBA storages are named in UTF-16LE in the directory. */
+/**
+ * OLE compound files (legacy .doc/.xls/.ppt, .msi): storages and streams are named in UTF-16LE in
+ * the directory. Word, Excel and PowerPoint 97-2003 files are accepted when they hold no VBA
+ * project (many customers still send .doc and .xls); anything else in an OLE container is refused.
+ */
 function oleContent(bytes: Buffer, ext: string): Content {
   const utf16 = (s: string) => Buffer.from(s, "utf16le");
   if (ext === "msi") return exec("a Windows installer (MSI)");
   if (bytes.includes(utf16("_VBA_PROJECT")) || bytes.includes(utf16("VBA\0")) || bytes.includes(utf16("Macros\0"))) {
     return { verdict: "macro", label: "is a legacy Office file with a VBA macro project", family: "office", mime: "application/x-cfb" };
   }
-  return { ...other("a legacy Microsoft Office file (OLE: .doc, .xls, .ppt); save it as DOCX, XLSX, PPTX, ODF or PDF"), family: "office" };
+  const mime = bytes.includes(utf16("WordDocument\0")) ? "application/msword"
+    : bytes.includes(utf16("Workbook\0")) || bytes.includes(utf16("Book\0")) ? "application/vnd.ms-excel"
+    : bytes.includes(utf16("PowerPoint Document\0")) ? "application/vnd.ms-powerpoint"
+    : undefined;
+  if (mime) return { verdict: "accepted", label: KINDS[mime]!.label, family: "office", mime };
+  return { ...other("an OLE compound file that is neither a Word, Excel nor PowerPoint 97-2003 document; save it as DOCX, XLSX, PPTX, ODF or PDF"), family: "office" };
 }
 
 const MARKUP = /^\s*<(!doctype|html|\?xml|svg|script|head|body|iframe)\b/i;

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { classify } from "../../src/documents/sniff.js";
-import { docx, pdf, png, zip } from "./fixtures.js";
+import { docx, oleWithVba, pdf, png, zip } from "./fixtures.js";
 
 const accepted = async (bytes: Buffer, name: string) => {
   const v = await classify(bytes, name);
@@ -50,10 +50,23 @@ describe("documents: what a file is, by its content", () => {
     expect(await refused(docx(), "tableau.csv")).to.equal("Expected a CSV file as the name 'tableau.csv' says, but its content is a Word document (DOCX)");
   });
 
-  it("should refuse ODF files with macros, legacy OLE files, archives, markup and empty files", async () => {
+  it("should accept Word and Excel 97-2003 files without macros, by their streams", async () => {
+    const legacy = (stream: string) => {
+      const b = oleWithVba();
+      b.fill(0, 768, 800); // no VBA project
+      b.fill(0, 640, 700);
+      Buffer.from(`${stream}\0`, "utf16le").copy(b, 640);
+      return b;
+    };
+    expect(await accepted(legacy("WordDocument"), "lettre.doc")).to.equal("application/msword");
+    expect(await accepted(legacy("Workbook"), "tarifs.xls")).to.equal("application/vnd.ms-excel");
+    expect(await refused(legacy("WordDocument"), "lettre.pdf")).to.equal("Expected a PDF document as the name 'lettre.pdf' says, but its content is a Word 97-2003 document (DOC)");
+  });
+
+  it("should refuse ODF files with macros, unknown OLE files, archives, markup and empty files", async () => {
     expect(await refused(odt([["Basic/Standard/Module1.xml", "<script:module/>"]]), "lettre.odt")).to.match(/'lettre.odt' contains macros \(Basic\/Standard\/Module1.xml\)/);
     const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]);
-    expect(await refused(ole, "vieux.doc")).to.match(/content of 'vieux.doc' is a legacy Microsoft Office file \(OLE: .doc, .xls, .ppt\); save it as DOCX, XLSX, PPTX, ODF or PDF/);
+    expect(await refused(ole, "vieux.doc")).to.match(/content of 'vieux.doc' is an OLE compound file that is neither a Word, Excel nor PowerPoint 97-2003 document/);
     expect(await refused(zip([["a.txt", "x"]]), "pieces.zip")).to.match(/content of 'pieces.zip' is a ZIP archive$/);
     expect(await refused(Buffer.from("<!DOCTYPE html><script>alert(1)</script>"), "page")).to.match(/content of 'page' is an HTML or XML document$/);
     expect(await refused(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), "logo.txt")).to.equal("Expected a text file as the name 'logo.txt' says, but its content is an HTML or XML document");
