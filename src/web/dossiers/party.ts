@@ -167,7 +167,7 @@ export class PartyPicker {
         input("email", t("dossiers.party.email"), { type: "email" }), input("phone", t("dossiers.party.phone"), { type: "tel" }),
         input("street", t("dossiers.party.street")), input("number", t("dossiers.party.number")),
         input("postcode", t("dossiers.party.postcode")), input("city", t("dossiers.party.city")),
-        input("country", t("dossiers.party.country"), { value: "BE" }),
+        input("country", t("dossiers.party.country"), { value: "FR" }),
         input("vatNumber", t("dossiers.party.vatNumber"))),
       h("div", { class: "row" },
         h("label", { class: "check" }, h("input", { type: "checkbox", name: "prospect", checked: true }), " ", t("dossiers.party.prospect")),
