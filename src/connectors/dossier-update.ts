@@ -2,7 +2,8 @@
  * The built-in `dossier.update` job worker: how a process writes back to its dossier. Inputs
  * (zeebe:input, see the element template): `dossierRef` (default: the process's own), `set` (a
  * context of field values), `state` (a state to move to, along the type's transitions), `note`
- * (+ `notePublic`), `tags`, `child` ({type, title, data}: a child dossier, e.g. the contract of a
+ * (+ `notePublic`), `tags`, `documentId` (a document, or a list, to show in this dossier too: e.g. the
+ * customer's ID card in a new contract file), `child` ({type, title, data}: a child dossier, e.g. the contract of a
  * customer file; its reference is returned as `childReference`). Everything — the dossier's
  * changes, its journal entries and the job's completion — is ONE transaction: a job retried after a
  * crash never applies its change twice. A wrong input is a BPMN error `DOSSIER_UPDATE_REJECTED`
@@ -45,6 +46,8 @@ export function handleDossierUpdate(domain: Domain, job: ActivatedJob): Promise<
   const state = v["state"];
   const note = v["note"];
   const tags = v["tags"];
+  const documentIds = v["documentId"] === undefined || v["documentId"] === null ? [] : Array.isArray(v["documentId"]) ? v["documentId"] : [v["documentId"]];
+  if (documentIds.some((id) => !Number.isSafeInteger(id) || (id as number) < 1)) throw new DossierError("INVALID_ARGUMENT", `Expected 'documentId' to be a document id or a list of them, but found ${JSON.stringify(v["documentId"])?.slice(0, 80)}`);
   if (state !== undefined && state !== null && typeof state !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'state' to be a state id, but found ${JSON.stringify(state)}`);
   if (note !== undefined && note !== null && typeof note !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'note' to be text, but found ${JSON.stringify(note)?.slice(0, 80)}`);
   const preparedChild = child ? domain.service.prepareCreate(null, { type: String(child["type"] ?? ""), title: String(child["title"] ?? ""), data: asObject(child["data"], "child.data") ?? {}, parent: dossier.reference, sector: dossier.sector, owner: dossier.owner, parties: inheritedParties(domain, dossier.id, String(child["type"] ?? "")) }) : undefined;
@@ -63,6 +66,7 @@ export function handleDossierUpdate(domain: Domain, job: ActivatedJob): Promise<
       const isPublic = v["notePublic"] === true || v["notePublic"] === "true"; // the template's dropdown sends text
       domain.journal.append({ dossierId: dossier.id, at: tx.now, actor: ACTOR, action: "note.added", summary: note.slice(0, 1000), after: { text: note, public: isPublic, elementId: job.elementId }, private: !isPublic });
     }
+    for (const id of documentIds as number[]) domain.documents.linkIn(dossier, id, ACTOR);
     if (preparedChild) {
       const created = domain.service.createIn(tx, null, preparedChild);
       out["childReference"] = created.dossier.reference;

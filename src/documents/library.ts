@@ -276,22 +276,31 @@ export class DocumentLibrary {
   /** Shows a document the caller sees in another dossier (`dossier`, which the caller also sees). `created` false when it was there already. */
   async link(input: { dossier: DossierRow; documentId: number; access: SqlCondition; actor: string | null }): Promise<{ document: DocumentView; created: boolean }> {
     const doc = this.visible(input.documentId, input.access);
-    const created = await this.opts.engine.transaction(() => {
-      const at = this.opts.now();
-      const result = this.db
-        .prepare(`INSERT INTO dossier_document (dossier_id, document_id, added_at, added_by) VALUES (?, ?, ?, ?) ON CONFLICT (dossier_id, document_id) DO NOTHING`)
-        .run(input.dossier.id, doc.id, at, input.actor);
-      if (result.changes === 0) return false;
-      const current = this.row(doc.id);
-      this.opts.journal.append({
-        dossierId: input.dossier.id, at, actor: input.actor, action: "document.linked",
-        summary: `${current.filename}${current.documentType ? ` (${this.labelIn(input.dossier, current.documentType)})` : ""}`,
-        before: null,
-        after: { documentId: doc.id, documentType: current.documentType, filename: current.filename, version: current.currentVersion },
-      });
-      return true;
-    });
+    const created = await this.opts.engine.transaction(() => this.linkIn(input.dossier, doc.id, input.actor));
     return { document: this.get(doc.id, input.access), created };
+  }
+
+  /**
+   * Shows an existing document in one more dossier, inside the caller's transaction (the
+   * `dossier.update` worker links a document as part of its job); false when it already shows there.
+   * The caller has checked that it may.
+   */
+  linkIn(dossier: DossierRow, documentId: number, actor: string | null): boolean {
+    const exists = this.db.prepare(`SELECT 1 FROM document WHERE id = ?`).get(documentId);
+    if (!exists) throw new DossierError("NOT_FOUND", `Expected to find a document '${documentId}', but none was found`);
+    const at = this.opts.now();
+    const result = this.db
+      .prepare(`INSERT INTO dossier_document (dossier_id, document_id, added_at, added_by) VALUES (?, ?, ?, ?) ON CONFLICT (dossier_id, document_id) DO NOTHING`)
+      .run(dossier.id, documentId, at, actor);
+    if (result.changes === 0) return false;
+    const current = this.row(documentId);
+    this.opts.journal.append({
+      dossierId: dossier.id, at, actor, action: "document.linked",
+      summary: `${current.filename}${current.documentType ? ` (${this.labelIn(dossier, current.documentType)})` : ""}`,
+      before: null,
+      after: { documentId, documentType: current.documentType, filename: current.filename, version: current.currentVersion },
+    });
+    return true;
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────

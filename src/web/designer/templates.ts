@@ -65,7 +65,8 @@ const FRENCH: Record<string, string> = {
   Note: "Note", "A note added to the dossier's timeline (FEEL allowed)": "Une note ajoutée au fil du dossier (FEEL possible)",
   "Public note": "Note publique", "Public notes will be visible to the customer in the portal": "Les notes publiques seront visibles du client dans le portail",
   No: "Non", Yes: "Oui",
-  "Child dossier": "Dossier enfant",
+  "Child dossier": "Dossier enfant", "Documents to link": "Documents à rattacher",
+  "A document id, or a FEEL list of them, to show in this dossier too (e.g. the customer's ID card in a contract file)": "Un identifiant de document, ou une liste FEEL, à faire figurer aussi dans ce dossier (p. ex. la pièce d'identité du client dans un dossier contrat)",
   "FEEL context {type, title, data} of a child dossier to open (e.g. a contract); its reference is returned as childReference": "Contexte FEEL {type, title, data} d'un dossier enfant à ouvrir (p. ex. un contrat) ; sa référence est rendue dans childReference",
   "Process variable that receives the response ({status, headers, body})": "Variable du processus qui reçoit la réponse ({status, headers, body})",
 };
