@@ -4,6 +4,7 @@ import { Column, Entity, Index, PrimaryColumn } from "typeorm";
 @Entity("process_instance")
 @Index("ix_process_instance_state", ["state"])
 @Index("ix_process_instance_process", ["bpmnProcessId", "version"])
+@Index("ix_process_instance_parent", ["parentProcessInstanceKey"])
 export class ProcessInstanceEntity {
   @PrimaryColumn("bigint") key!: number;
   @Column("bigint", { name: "process_definition_key" }) processDefinitionKey!: number;

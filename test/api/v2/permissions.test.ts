@@ -55,7 +55,7 @@ const MATRIX: Record<string, string> = {
   "GET /api/dossiers/{reference}/journal": "ADGMU", "GET /api/dossiers/{reference}/journal/verification": "ADGMU",
   "GET /api/dossiers/{reference}/actions": "ADGMU", "POST /api/dossiers/{reference}/actions/{actionId}": "AGM", "GET /api/search": "ADGMU",
   "GET /api/dossier-views": "ADGMU", "POST /api/dossier-views": "ADGMU", "DELETE /api/dossier-views/{id}": "ADGMU",
-  "GET /api/parties": "ADGMU", "GET /api/parties/export": "ADGMU", "POST /api/parties": "AGM", "POST /api/parties/duplicates": "ADGMU",
+  "GET /api/parties": "ADGMU", "GET /api/parties/meta": "ADGMU", "GET /api/parties/export": "ADGMU", "POST /api/parties": "AGM", "POST /api/parties/duplicates": "ADGMU",
   "POST /api/parties/import": "AM", "GET /api/parties/{id}": "ADGMU", "PATCH /api/parties/{id}": "AGM", "POST /api/parties/{id}/merge": "AM",
   "GET /api/dossiers/{reference}/documents": "ADGMU", "POST /api/dossiers/{reference}/documents": "AGM", "POST /api/dossiers/{reference}/documents/{documentId}/link": "AGM",
   "GET /api/documents/{id}": "ADGMU", "GET /api/documents/{id}/content": "ADGMU", "POST /api/documents/{id}/versions": "AGM", "POST /api/documents/{id}/status": "AGM",
