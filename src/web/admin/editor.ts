@@ -17,8 +17,13 @@ function blank(id: string): TypeDefinition {
   return {
     id, name: { fr: "", en: "" }, referencePattern: `${id.slice(0, 3).toUpperCase() || "DOS"}-{YYYY}-{00000}`, fields: [], partyRoles: [{ id: "customer", label: { fr: "Client", en: "Customer" }, required: true }],
     documentTypes: [], childTypes: [], states: [{ id: "ouvert", label: { fr: "Ouvert", en: "Open" }, initial: true }, { id: "clos", label: { fr: "Clos", en: "Closed" }, final: true }],
-    transitions: [{ from: "ouvert", to: "clos", roles: ["agent", "manager", "administrator"] }], deadlines: [], catalogue: { opening: null, actions: [], reactions: [] },
+    transitions: [{ from: "ouvert", to: "clos", roles: ["agent", "manager", "administrator"] }], deadlines: [], catalogue: { actions: [], reactions: [] },
   };
+}
+
+/** A copy without the empty English labels the forms leave (the French one then stands for both). */
+function withoutEmptyLabels<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, v) => (key === "en" && v === "" ? undefined : v)) as T;
 }
 
 export async function typeEditor(main: HTMLElement, typeId: string | null): Promise<void> {
@@ -49,8 +54,16 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
     const name = draft.name && typeof draft.name === "object" ? draft.name : (draft.name = { fr: String(draft.name ?? ""), en: "" });
     return h("section", { class: "card", "data-path": "general" }, h("h2", {}, t("admin.general")),
       h("div", { class: "grid2" },
-        input("id", t("admin.id"), draft.id, (v) => (draft.id = v), { disabled: !!existing, required: true, pattern: "[a-z0-9-]+", placeholder: "client" }),
-        input("referencePattern", t("admin.referencePattern"), draft.referencePattern, (v) => (draft.referencePattern = v), { placeholder: "CLI-{YYYY}-{00000}" }),
+        input("id", t("admin.id"), draft.id, (v) => {
+          draft.id = v;
+          // A new type's reference pattern follows its id until the administrator writes one.
+          const pattern = main.querySelector<HTMLInputElement>("input[name=referencePattern]");
+          if (pattern && !pattern.dataset["touched"]) pattern.value = draft.referencePattern = `${(v.replace(/[^a-z]/gi, "").slice(0, 3) || "DOS").toUpperCase()}-{YYYY}-{00000}`;
+        }, { disabled: !!existing, required: true, pattern: "[a-z0-9-]+", placeholder: "client" }),
+        input("referencePattern", t("admin.referencePattern"), draft.referencePattern, (v) => {
+          draft.referencePattern = v;
+          main.querySelector<HTMLInputElement>("input[name=referencePattern]")!.dataset["touched"] = "true";
+        }, { placeholder: "CLI-{YYYY}-{00000}" }),
         input("nameFr", t("admin.nameFr"), name.fr ?? "", (v) => (name.fr = v)),
         input("nameEn", t("admin.nameEn"), name.en ?? "", (v) => (name.en = v)),
         input("defaultSector", t("admin.defaultSector"), draft.defaultSector ?? "", (v) => (v ? (draft.defaultSector = v) : delete draft.defaultSector))),
@@ -101,7 +114,7 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
 
   const catalogue = () => {
     const cat = draft.catalogue!;
-    const opening = h("select", { name: "opening", id: "opening-process", onchange: () => { cat.opening = opening.value ? { processId: opening.value } : null; changed(); } },
+    const opening = h("select", { name: "opening", id: "opening-process", onchange: () => { if (opening.value) cat.opening = { processId: opening.value }; else delete cat.opening; changed(); } },
       h("option", { value: "" }, t("admin.noOpening")),
       ...processChoices().map((p) => h("option", { value: p.value, selected: cat.opening?.processId === p.value }, p.label)));
     if (cat.opening?.processId && !processes.some((p) => p.id === cat.opening!.processId)) opening.append(h("option", { value: cat.opening.processId, selected: true }, `${cat.opening.processId} (${t("admin.notDeployed")})`));
@@ -171,7 +184,7 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
     if (!draft.id) { message.replaceChildren(h("p", { class: "banner error" }, t("admin.idRequired"))); return; }
     save.disabled = true;
     try {
-      const saved = await saveDossierType(draft);
+      const saved = await saveDossierType(withoutEmptyLabels(draft));
       dirty = false;
       dirtyBadge.hidden = true;
       message.replaceChildren(h("p", { class: "banner info", "data-testid": "saved" }, t("admin.saved", { version: saved?.version ?? "?" })));
