@@ -107,6 +107,9 @@ describe("web: the designer in French (Chromium)", function () {
     const message = await page.$eval("[data-testid=problems] li.problem.lint.error", (e) => (e.textContent ?? "").trim());
     expect(message).to.contain("« Tâche de service »").and.contain("« Type de job » doit être renseigné");
     expect(message).to.not.match(/must have/);
+    // and the marker on the element
+    await page.waitForSelector(".djs-overlay-linting [title]");
+    expect(await page.$eval(".djs-overlay-linting [title]", (e) => e.getAttribute("title"))).to.equal("Cliquer pour voir le problème");
     // and so does the error under the panel entry at fault
     await select(page, userTask);
     await page.evaluate(`[...document.querySelectorAll(".bio-properties-panel-group-header")].find((h) => h.textContent.includes("Définition de la tâche"))?.click()`);

@@ -38,6 +38,7 @@ export interface BpmnEditorOptions {
 
 const LINT_DELAY_MS = 300;
 const FIT_MARGIN = 24;
+const LINT_MARKER_TITLE = "Click to show issue";
 const DEPLOY_MARKER = "dossier-deploy-error";
 
 // Services of the modeler, typed loosely: bpmn-js types `get()` by name only for its core services.
@@ -50,6 +51,7 @@ export class BpmnEditor {
   private engineProblems: Problem[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private importing = false;
+  private overlayTitles: MutationObserver | undefined;
 
   constructor(private readonly options: BpmnEditorOptions) {
     const templates = elementTemplates(lang());
@@ -76,8 +78,13 @@ export class BpmnEditor {
       const remaining = this.engineProblems.filter((p) => !p.elementId || !changed.has(p.elementId));
       if (remaining.length !== this.engineProblems.length) this.setEngineProblems(remaining);
     });
-    // @camunda/linting's messages under the properties panel entries are English sentences.
+    // @camunda/linting's messages under the properties panel entries are English sentences, and its
+    // markers on the canvas carry a fixed English tooltip.
     if (lang() === "fr") {
+      this.overlayTitles = new MutationObserver(() => {
+        for (const marker of options.canvas.querySelectorAll(`[title="${LINT_MARKER_TITLE}"]`)) marker.setAttribute("title", "Cliquer pour voir le problème");
+      });
+      this.overlayTitles.observe(options.canvas, { childList: true, subtree: true });
       this.modeler.on("propertiesPanel.setErrors", 2000, (event: { errors: Record<string, string> }) => {
         for (const [entry, message] of Object.entries(event.errors)) event.errors[entry] = lintFr(message);
       });
@@ -186,6 +193,7 @@ export class BpmnEditor {
 
   destroy(): void {
     clearTimeout(this.timer);
+    this.overlayTitles?.disconnect();
     this.modeler.destroy();
   }
 
