@@ -21,11 +21,6 @@ function blank(id: string): TypeDefinition {
   };
 }
 
-/** A copy without the empty English labels the forms leave (the French one then stands for both). */
-function withoutEmptyLabels<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value), (key, v) => (key === "en" && v === "" ? undefined : v)) as T;
-}
-
 export async function typeEditor(main: HTMLElement, typeId: string | null): Promise<void> {
   const [existing, all, processes] = await Promise.all([
     typeId ? dossierType(typeId) : Promise.resolve(null), dossierTypes().catch(() => []), processDefinitions().catch(() => []),
@@ -184,7 +179,7 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
     if (!draft.id) { message.replaceChildren(h("p", { class: "banner error" }, t("admin.idRequired"))); return; }
     save.disabled = true;
     try {
-      const saved = await saveDossierType(withoutEmptyLabels(draft));
+      const saved = await saveDossierType(draft);
       dirty = false;
       dirtyBadge.hidden = true;
       message.replaceChildren(h("p", { class: "banner info", "data-testid": "saved" }, t("admin.saved", { version: saved?.version ?? "?" })));

@@ -27,7 +27,9 @@ function set(item: Item, key: string, value: unknown): void {
   let o = item;
   for (const p of parts.slice(0, -1)) o = (o[p] && typeof o[p] === "object" ? o[p] : (o[p] = {})) as Item;
   const last = parts[parts.length - 1]!;
-  if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0 && last !== "options")) delete o[last];
+  // Labels keep both languages ({fr, en}: the server wants the pair, an empty English one falls back to French).
+  if (parts[0] === "label" && value === "") o[last] = "";
+  else if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0 && last !== "options")) delete o[last];
   else o[last] = value;
 }
 
