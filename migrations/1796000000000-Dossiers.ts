@@ -29,7 +29,6 @@ export class Dossiers1796000000000 implements MigrationInterface {
     // The processes a dossier's processes called (their tasks show in the 360° view and journal to the dossier).
     await q.query(`CREATE INDEX "ix_process_instance_parent" ON "process_instance" ("parent_process_instance_key")`);
     await q.query(`CREATE TABLE "dossier_journal" ("dossier_id" integer NOT NULL, "seq" integer NOT NULL, "at" bigint NOT NULL, "actor" varchar(256), "action" varchar(64) NOT NULL, "summary" varchar(1024), "before" text, "after" text, "private" integer NOT NULL, "prev_hash" varchar(64) NOT NULL, "hash" varchar(64) NOT NULL, PRIMARY KEY ("dossier_id", "seq"))`);
-    await q.query(`CREATE INDEX "ix_dossier_journal_action" ON "dossier_journal" ("dossier_id", "action")`);
     // Append-only, enforced by the database itself.
     await q.query(`CREATE TRIGGER "dossier_journal_no_update" BEFORE UPDATE ON "dossier_journal" BEGIN SELECT RAISE(ABORT, 'dossier_journal is append-only: UPDATE refused'); END`);
     await q.query(`CREATE TRIGGER "dossier_journal_no_delete" BEFORE DELETE ON "dossier_journal" BEGIN SELECT RAISE(ABORT, 'dossier_journal is append-only: DELETE refused'); END`);

@@ -22,6 +22,14 @@ import { statement } from "../persistence/statements.js";
 export const DOSSIER_REF_VARIABLE = "dossierRef";
 export const DOSSIER_VARIABLE = "dossier";
 
+/** `dossier.customer` of a process's variables. */
+export interface ProcessCustomer {
+  id: number;
+  name: string;
+  email: string | null;
+  phone: string | null;
+}
+
 export interface ActionView {
   id: string;
   label: string;
@@ -54,9 +62,9 @@ export class Catalogue {
   }
 
   /** What a process sees of its dossier. */
-  variablesFor(dossier: DossierRow): Record<string, unknown> {
+  variablesFor(dossier: DossierRow, known?: ProcessCustomer | null): Record<string, unknown> {
     // The main party (customer, else candidate, else the first) with its first e-mail and phone (E.164, what an SMS gateway takes).
-    const customer = statement(
+    const customer = known !== undefined ? known ?? undefined : statement(
       this.deps.db,
       `SELECT p.id, p.name, (SELECT e.email FROM party_email e WHERE e.party_id = p.id ORDER BY e.rowid LIMIT 1) AS email,
               (SELECT t.e164 FROM party_phone t WHERE t.party_id = p.id ORDER BY t.rowid LIMIT 1) AS phone
@@ -73,8 +81,8 @@ export class Catalogue {
   }
 
   /** Starts a process for the dossier inside the caller's transaction; returns its key. */
-  start(tx: EngineTransaction, dossier: DossierRow, processId: string, how: { kind: "opening" | "action" | "reaction"; actionId: string | null; actor: string | null; variables?: Record<string, unknown> }): number {
-    const created = tx.createInstance({ bpmnProcessId: processId, variables: { ...(how.variables ?? {}), ...this.variablesFor(dossier) } });
+  start(tx: EngineTransaction, dossier: DossierRow, processId: string, how: { kind: "opening" | "action" | "reaction"; actionId: string | null; actor: string | null; variables?: Record<string, unknown>; customer?: ProcessCustomer | null }): number {
+    const created = tx.createInstance({ bpmnProcessId: processId, variables: { ...(how.variables ?? {}), ...this.variablesFor(dossier, how.customer) } });
     this.link.run(created.processInstanceKey, dossier.id, how.kind, how.actionId, processId, tx.now, how.actor);
     const name = this.deps.engine.definitions.byKey(created.processDefinitionKey)?.process.name ?? processId;
     this.deps.journal.append({

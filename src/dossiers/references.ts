@@ -25,23 +25,20 @@ export function formatReference(pattern: string, at: Date, n: number): string {
 }
 
 export class ReferenceSequence {
-  private readonly read: Database.Statement;
-  private readonly insert: Database.Statement;
   private readonly bump: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.read = statement(db, `SELECT last_value FROM dossier_sequence WHERE type_id = ? AND period = ?`);
-    this.insert = statement(db, `INSERT INTO dossier_sequence (type_id, period, last_value) VALUES (?, ?, 1)`);
-    this.bump = statement(db, `UPDATE dossier_sequence SET last_value = last_value + 1 WHERE type_id = ? AND period = ?`);
+    // One statement: the first of a period inserts 1, the next ones add one (PostgreSQL has the same upsert).
+    this.bump = statement(
+      db,
+      `INSERT INTO dossier_sequence (type_id, period, last_value) VALUES (?, ?, 1) ON CONFLICT (type_id, period) DO UPDATE SET last_value = last_value + 1 RETURNING last_value`,
+    );
   }
 
   /** The next reference of a type; must run inside the transaction that inserts the dossier. */
   next(typeId: string, pattern: string, now: number): string {
     const at = new Date(now);
-    const period = periodOf(pattern, at);
-    const row = this.read.get(typeId, period) as { last_value: number } | undefined;
-    if (row) this.bump.run(typeId, period);
-    else this.insert.run(typeId, period);
-    return formatReference(pattern, at, (row?.last_value ?? 0) + 1);
+    const { last_value } = this.bump.get(typeId, periodOf(pattern, at)) as { last_value: number };
+    return formatReference(pattern, at, last_value);
   }
 }

@@ -38,6 +38,16 @@ export interface PartyLink {
   role: string;
   partyId?: number;
   party?: Record<string, unknown>;
+  /** The address-book row, once loaded (checked links). */
+  row?: PartyRowLike;
+}
+
+/** What the dossier module reads of a party row (parties/types.ts PartyRow). */
+interface PartyRowLike {
+  id: number;
+  name: string;
+  emails?: string[];
+  phones?: Array<{ number: string }>;
 }
 
 export interface CreateDossierInput {
@@ -67,6 +77,11 @@ export interface DossierPatch {
 }
 
 const actorOf = (p: Principal | null) => p?.username ?? null;
+
+/** Whose contact details a process gets as `dossier.customer`: the customer, else the candidate, else the first party. */
+export function rolePriority(role: string): number {
+  return role === "customer" ? 0 : role === "candidate" ? 1 : 2;
+}
 
 function checkTags(tags: unknown, problems: FieldProblem[]): string[] | undefined {
   if (tags === undefined) return undefined;
@@ -119,9 +134,9 @@ export class DossierService {
   }
 
   /** Writes the derived rows of a changed dossier (full text, reminders) inside its transaction. */
-  reindex(dossier: DossierRow, now: number, isNew = false): void {
+  reindex(dossier: DossierRow, now: number, isNew = false, partyNames?: string[]): void {
     const type = this.deps.types.get(dossier.typeId);
-    this.deps.index.write(dossier, type, this.partyNames(dossier.id), isNew);
+    this.deps.index.write(dossier, type, partyNames ?? this.partyNames(dossier.id), isNew);
     if (type) this.deps.deadlines.plan(dossier, type, now);
   }
 
@@ -194,15 +209,18 @@ export class DossierService {
         this.insertDossier.run(reference, type.id, type.version, title, initial.id, owner, sector, parent?.id ?? null, JSON.stringify(data), JSON.stringify(tags), now, actorOf(principal), now).lastInsertRowid,
       );
       const actor = actorOf(principal);
-      const partyRows = this.attachParties(id, links, actor, now);
+      const attached = this.attachParties(id, links, actor, now);
+      const partyRows = attached.map(({ role, partyId }) => ({ role, partyId }));
       const dossier: DossierRow = {
         id, reference, typeId: type.id, typeVersion: type.version, title, state: initial.id, owner, sector, parentId: parent?.id ?? null,
         data, tags, version: 1, createdAt: now, createdBy: actorOf(principal), updatedAt: now, closedAt: null,
       };
       this.deps.journal.append({ dossierId: id, at: now, actor, action: "dossier.created", summary: `${label(type.name, "fr")} « ${dossier.title} » ouvert`, after: { reference, type: type.id, typeVersion: type.version, title: dossier.title, state: dossier.state, data, parties: partyRows, sector, owner, parent: parent?.reference ?? null } });
       if (parent) this.deps.journal.append({ dossierId: parent.id, at: now, actor, action: "child.created", summary: `Dossier enfant ${reference} (${label(type.name, "fr")})`, after: { reference, type: type.id } });
-      this.reindex(dossier, now, true);
-      const processInstanceKey = prepared.skipOpening || !type.catalogue.opening ? null : this.deps.catalogue.start(tx, dossier, type.catalogue.opening.processId, { kind: "opening", actionId: null, actor });
+      this.reindex(dossier, now, true, attached.map((a) => a.row?.name ?? "").filter(Boolean));
+      const main = [...attached].sort((a, b) => rolePriority(a.role) - rolePriority(b.role))[0]?.row;
+      const customer = main ? { id: main.id, name: main.name, email: main.emails?.[0] ?? null, phone: main.phones?.[0]?.number ?? null } : null;
+      const processInstanceKey = prepared.skipOpening || !type.catalogue.opening ? null : this.deps.catalogue.start(tx, dossier, type.catalogue.opening.processId, { kind: "opening", actionId: null, actor, customer });
       this.deps.events.emit({ type: "dossier.created", dossier, actor }, tx);
       return { dossier, processInstanceKey };
     }
@@ -225,8 +243,9 @@ export class DossierService {
       if (!l || typeof l !== "object") return void problems.push({ field: `parties[${i}]`, message: "expected {role, partyId} or {role, party}" });
       if (!roles.has(l.role)) return void problems.push({ field: `parties[${i}].role`, message: `expected one of the roles of '${type.id}' (${[...roles.keys()].join(", ")}), but found ${JSON.stringify(l.role)}` });
       if (l.partyId !== undefined) {
-        if (!Number.isSafeInteger(l.partyId) || !this.deps.parties.get(l.partyId)) return void problems.push({ field: `parties[${i}].partyId`, message: `expected the id of a party of the address book, but found ${JSON.stringify(l.partyId)}` });
-        out.push({ role: l.role, partyId: l.partyId });
+        const row = Number.isSafeInteger(l.partyId) ? (this.deps.parties.get(l.partyId) as PartyRowLike | undefined) : undefined;
+        if (!row) return void problems.push({ field: `parties[${i}].partyId`, message: `expected the id of a party of the address book, but found ${JSON.stringify(l.partyId)}` });
+        out.push({ role: l.role, partyId: row.id, row });
       } else if (l.party && typeof l.party === "object" && !Array.isArray(l.party)) out.push({ role: l.role, party: l.party });
       else problems.push({ field: `parties[${i}]`, message: "expected a partyId or a party to create" });
     });
@@ -239,13 +258,13 @@ export class DossierService {
   }
 
   /** Creates the parties given inline (inside the transaction) and links all of them. */
-  private attachParties(dossierId: number, links: PartyLink[], actor: string | null, now: number): Array<{ role: string; partyId: number }> {
-    const out: Array<{ role: string; partyId: number }> = [];
+  private attachParties(dossierId: number, links: PartyLink[], actor: string | null, now: number): Array<{ role: string; partyId: number; row: PartyRowLike | undefined }> {
+    const out: Array<{ role: string; partyId: number; row: PartyRowLike | undefined }> = [];
     links.forEach((l, i) => {
-      let partyId = l.partyId;
-      if (partyId === undefined) {
+      let row = l.row;
+      if (l.partyId === undefined) {
         try {
-          partyId = this.deps.parties.create(l.party, actor).id;
+          row = this.deps.parties.create(l.party, actor) as PartyRowLike;
         } catch (error) {
           if (error instanceof DossierError && error.problems.length) {
             throw new DossierError(error.code, error.message, error.problems.map((p) => ({ field: `parties[${i}].party.${p.field}`, message: p.message })));
@@ -253,8 +272,9 @@ export class DossierService {
           throw error;
         }
       }
+      const partyId = row?.id ?? l.partyId!;
       this.insertParty.run(dossierId, l.role, partyId, now);
-      out.push({ role: l.role, partyId });
+      out.push({ role: l.role, partyId, row });
     });
     return out;
   }

