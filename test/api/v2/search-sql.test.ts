@@ -74,6 +74,26 @@ describe("/v2 user-task search in SQL: projections and cursors", () => {
     expect(of(await request({ after: second.body.page.endCursor }))).to.deep.equal([]);
   });
 
+  it("should page by offset and by cursor across the tasks with a due date and those without, both ways", async () => {
+    for (const order of ["ASC", "DESC"]) {
+      const sort = [{ field: "dueDate", order }, { field: "priority", order: "DESC" }];
+      const whole = of(await search("manager", { filter: { state: "CREATED" }, sort, page: { limit: 100 } }));
+      expect(whole).to.include("a-nodue");
+      const byOffset: unknown[] = [];
+      const byCursor: unknown[] = [];
+      let after: string | undefined;
+      for (let from = 0; from < whole.length; from += 2) {
+        byOffset.push(...of(await search("manager", { filter: { state: "CREATED" }, sort, page: { from, limit: 2 } })));
+        const page = await search("manager", { filter: { state: "CREATED" }, sort, page: { limit: 2, ...(after ? { after } : {}) } });
+        byCursor.push(...of(page));
+        after = page.body.page.endCursor;
+      }
+      expect(byOffset, order).to.deep.equal(whole);
+      expect(byCursor, order).to.deep.equal(whole);
+      expect(whole.indexOf("a-nodue"), order).to.equal(order === "ASC" ? whole.length - 1 : 0);
+    }
+  });
+
   it("should refuse with 400 a cursor that is not one, or one of a search with another sort", async () => {
     for (const after of ["nope", Buffer.from("k:[1,2,3,4,5]").toString("base64")]) {
       const res = await search("manager", { filter: { candidateGroup: "agents" }, sort: byDue, page: { after } });

@@ -263,18 +263,36 @@ export function compileSqlSearch(raw: unknown, spec: SqlSearchSpec, limits: Sear
         });
         seekWhere.push(ors.length ? `(${ors.join(" OR ")})` : "0 = 1");
       }
-      const order = terms
-        .map((t) => {
-          const desc = t.desc !== backwards;
-          return t.expr === spec.key ? `${t.expr} ${desc ? "DESC" : "ASC"}` : `(${t.expr} IS NULL) ${desc ? "DESC" : "ASC"}, ${t.expr} ${desc ? "DESC" : "ASC"}`;
-        })
-        .join(", ");
+      const dir = (t: Term) => (t.desc !== backwards ? "DESC" : "ASC");
+      const orderOf = (ts: Term[], plainFirst: boolean) =>
+        ts.map((t, i) => (t.expr === spec.key || (plainFirst && i === 0) ? `${t.expr} ${dir(t)}` : `(${t.expr} IS NULL) ${dir(t)}, ${t.expr} ${dir(t)}`)).join(", ");
       const all = [...w, ...seekWhere];
       const sortColumns = terms.map((t, i) => `${t.expr} AS s${i}`).join(", ") + (inline ? ", COUNT(*) OVER () AS total_count" : "");
-      const rows = sql.all(
-        `SELECT ${spec.select}, ${sortColumns} FROM ${from}${all.length ? ` WHERE ${all.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`,
-        ...p, ...seekParams, limit, seek ? 0 : offset,
-      );
+      const select = (extra: string[], order: string, lim: number, off: number) => {
+        const where = [...all, ...extra];
+        return sql.all(
+          `SELECT ${spec.select}, ${sortColumns} FROM ${from}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order} LIMIT ? OFFSET ?`,
+          ...p, ...seekParams, lim, off,
+        );
+      };
+      const start = seek ? 0 : offset;
+      let rows: Row[];
+      const first = terms[0]!;
+      if (inline || first.expr === spec.key) rows = select([], orderOf(terms, false), limit, start);
+      else {
+        // Nulls last (first descending): the rows with a value, in the order an index on the first sort field gives
+        // (with `IS NULL` in the ORDER BY no index serves it and every match is sorted), then those without.
+        const valued = { where: `${first.expr} IS NOT NULL`, order: orderOf(terms, true) };
+        const missing = { where: `${first.expr} IS NULL`, order: orderOf(terms.slice(1), false) };
+        const [a, b] = dir(first) === "ASC" ? [valued, missing] : [missing, valued];
+        rows = select([a.where], a.order, limit, start);
+        if (rows.length < limit) {
+          const before = start > 0 && rows.length === 0
+            ? ((sql.get(`SELECT COUNT(*) AS n FROM ${from} WHERE ${[...all, a.where].join(" AND ")}`, ...p, ...seekParams)?.["n"] as number) ?? 0)
+            : start;
+          rows = rows.concat(select([b.where], b.order, limit - rows.length, Math.max(0, start - before)));
+        }
+      }
       if (backwards) rows.reverse();
       if (inline) counted = rows.length > 0 ? (rows[0]!["total_count"] as number) : offset > 0 ? count() : 0;
       const total = Math.min(counted, COUNT_CAP);
