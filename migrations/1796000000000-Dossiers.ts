@@ -4,8 +4,10 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * The customer file: dossier types (versioned definitions), dossiers, their parties, links to the
  * process instances started for them, the append-only hash-chained journal, deadline reminders,
  * saved list views and the full-text index. Parties and documents have migrations of their own.
- * Plain SQL that also runs on PostgreSQL, except the FTS5 table and the triggers (SQLite syntax;
- * the PostgreSQL step replaces them with a tsvector column and rule/trigger functions).
+ * Plain SQL that also runs on PostgreSQL, except the FTS5 table, the triggers and the journal's
+ * WITHOUT ROWID (SQLite syntax; the PostgreSQL step replaces them with a tsvector column, trigger
+ * functions and a plain table clustered on its primary key). The journal is stored in key order:
+ * reading or verifying one dossier's journal is one range scan, not a look-up per entry.
  */
 export class Dossiers1796000000000 implements MigrationInterface {
   name = "Dossiers1796000000000";
@@ -28,7 +30,7 @@ export class Dossiers1796000000000 implements MigrationInterface {
     await q.query(`CREATE INDEX "ix_dossier_process_dossier" ON "dossier_process" ("dossier_id")`);
     // The processes a dossier's processes called (their tasks show in the 360° view and journal to the dossier).
     await q.query(`CREATE INDEX "ix_process_instance_parent" ON "process_instance" ("parent_process_instance_key")`);
-    await q.query(`CREATE TABLE "dossier_journal" ("dossier_id" integer NOT NULL, "seq" integer NOT NULL, "at" bigint NOT NULL, "actor" varchar(256), "action" varchar(64) NOT NULL, "summary" varchar(1024), "before" text, "after" text, "private" integer NOT NULL, "prev_hash" varchar(64) NOT NULL, "hash" varchar(64) NOT NULL, PRIMARY KEY ("dossier_id", "seq"))`);
+    await q.query(`CREATE TABLE "dossier_journal" ("dossier_id" integer NOT NULL, "seq" integer NOT NULL, "at" bigint NOT NULL, "actor" varchar(256), "action" varchar(64) NOT NULL, "summary" varchar(1024), "before" text, "after" text, "private" integer NOT NULL, "prev_hash" varchar(64) NOT NULL, "hash" varchar(64) NOT NULL, PRIMARY KEY ("dossier_id", "seq")) WITHOUT ROWID`);
     // Append-only, enforced by the database itself.
     await q.query(`CREATE TRIGGER "dossier_journal_no_update" BEFORE UPDATE ON "dossier_journal" BEGIN SELECT RAISE(ABORT, 'dossier_journal is append-only: UPDATE refused'); END`);
     await q.query(`CREATE TRIGGER "dossier_journal_no_delete" BEFORE DELETE ON "dossier_journal" BEGIN SELECT RAISE(ABORT, 'dossier_journal is append-only: DELETE refused'); END`);

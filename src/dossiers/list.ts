@@ -60,8 +60,8 @@ export interface Page {
   pageSize: number;
 }
 
-/** Lists count at most this many rows ("10 000+"): counting 50,000 clients on every page view costs more than the page. */
-export const MAX_COUNT = 10_000;
+/** Lists count at most this many rows ("1 000+"): counting 50,000 clients on every page view costs more than the page. */
+export const MAX_COUNT = 1000;
 
 const SORTS: Record<string, string> = { updatedAt: "d.updated_at", createdAt: "d.created_at", reference: "d.reference", title: "d.title COLLATE NOCASE", state: "d.state" };
 
