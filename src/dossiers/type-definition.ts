@@ -129,8 +129,9 @@ export function label(l: Label | undefined, lang: string): string {
   return (lang === "en" ? l.en : l.fr) || l.fr || l.en || "";
 }
 
+/** A label needs its French text; the English one may be missing or empty (the French is shown instead). */
 function isLabel(v: unknown): v is Label {
-  return !!v && typeof v === "object" && typeof (v as Label).fr === "string" && (v as Label).fr.trim() !== "" && typeof (v as Label).en === "string";
+  return !!v && typeof v === "object" && typeof (v as Label).fr === "string" && (v as Label).fr.trim() !== "" && ((v as Label).en === undefined || typeof (v as Label).en === "string");
 }
 
 /** Every problem of a definition, with paths such as `fields[2].type`. */

@@ -32,6 +32,12 @@ export function domainRouters({ domain, uploadLimits }: DomainApiDeps): Router[]
 export function domainRouter(deps: DomainApiDeps): Router {
   const router = Router();
   const routers = domainRouters(deps);
+  // Customer data is private and changes without its version moving (tasks, processes, children):
+  // never cached by a browser or a proxy. Routes with their own cache rules (document content) set them.
+  router.use((_req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    next();
+  });
   router.get("/openapi.json", allow("public"), (_req, res) => {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const r of routers.flatMap(routesOf)) {

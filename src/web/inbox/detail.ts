@@ -8,6 +8,7 @@ import { formatDate, t } from "../shared/i18n.js";
 import { showError } from "../shared/shell.js";
 import { renderContext } from "./context.js";
 import { mountForm, mountVariables, type TaskForm } from "./form.js";
+import { api } from "../shared/api.js";
 import { assigneeText, dueBadge, priorityBadge } from "./list.js";
 import { assignTask, claimTask, completeTask, getTask, taskContext, taskForm, taskVariables, unclaimTask, userNames, type Task } from "./tasks.js";
 
@@ -26,6 +27,8 @@ export class TaskDetail {
   /** The task shown or being loaded. */
   private requested: string | null = null;
   private form: TaskForm | null = null;
+  /** The open task's dossier (from its context), where files chosen in its form are filed. */
+  private dossierReference: string | null = null;
   /** Drops answers of a task that is no longer the open one. */
   private generation = 0;
   private users: Promise<Array<{ username: string; name: string | null }>> | null = null;
@@ -127,7 +130,10 @@ export class TaskDetail {
     if (focus) title.focus();
 
     const context = taskContext(task.userTaskKey).then(
-      (c) => generation === this.generation && contextHost.replaceChildren(renderContext(c)),
+      (c) => {
+        this.dossierReference = (c as { dossier?: { reference?: string } | null }).dossier?.reference ?? null;
+        return generation === this.generation && contextHost.replaceChildren(renderContext(c));
+      },
       (e) => generation === this.generation && contextHost.replaceChildren(h("p", { class: "banner error" }, (e as Error).message)),
     );
     try {
@@ -197,9 +203,23 @@ export class TaskDetail {
     const variables = this.form.submit();
     formError.hidden = variables !== null;
     if (variables === null) return;
+    const picked = this.form.pickedFiles(variables);
+    if (picked.length > 0 && !this.dossierReference) {
+      showError(new Error(t("inbox.form.filesWithoutDossier")));
+      return;
+    }
     button.disabled = true;
     button.textContent = t("inbox.action.completing");
     try {
+      // Files chosen in the form go to the task's dossier first; the variable then holds their documents.
+      for (const group of picked) {
+        const body = new FormData();
+        body.append("documentType", group.documentType);
+        for (const file of group.files) body.append("file", file, file.name);
+        const { items } = await api<{ items: Array<{ id: number; filename: string }> }>("POST", `/api/dossiers/${encodeURIComponent(this.dossierReference!)}/documents`, body);
+        const docs = items.map((d) => ({ documentId: d.id, filename: d.filename }));
+        variables[group.key] = group.multiple ? docs : docs[0] ?? null;
+      }
       await completeTask(task.userTaskKey, variables);
     } catch (e) {
       button.disabled = false;

@@ -12,7 +12,32 @@ import { translatedValidationModule } from "./form-messages.js";
 export interface TaskForm {
   /** Validates and returns the variables to complete with; null (errors shown) when invalid. */
   submit(): Record<string, unknown> | null;
+  /**
+   * The files chosen in the form's file pickers (form-js `filepicker`), for the variables
+   * `submit()` returned: each picker's key, its files, and the document type to file them under
+   * (the field's custom property `documentType`, else its key).
+   */
+  pickedFiles(variables: Record<string, unknown>): PickedFiles[];
   destroy(): void;
+}
+
+export interface PickedFiles {
+  key: string;
+  documentType: string;
+  multiple: boolean;
+  files: File[];
+}
+
+interface Component {
+  type?: string;
+  key?: string;
+  multiple?: boolean | string;
+  properties?: Record<string, string>;
+  components?: Component[];
+}
+
+function filePickers(components: Component[] = []): Component[] {
+  return components.flatMap((c) => [...(c.type === "filepicker" && c.key ? [c] : []), ...filePickers(c.components)]);
 }
 
 /**
@@ -23,6 +48,7 @@ export async function mountForm(container: HTMLElement, schema: Record<string, u
   onSubmit: (variables: Record<string, unknown>) => void): Promise<TaskForm> {
   const form = new Form({ container, properties: { readOnly }, additionalModules: [translatedValidationModule] });
   await form.importSchema(schema, data);
+  const translator = translateFilePickers(container);
   let ours = false;
   form.on("submit", (event: { data: Record<string, unknown>; errors: Record<string, unknown> }) => {
     // The schema's own submit button: complete through the same path as ours (which validates again).
@@ -43,8 +69,46 @@ export async function mountForm(container: HTMLElement, schema: Record<string, u
         ours = false;
       }
     },
-    destroy: () => form.destroy(),
+    pickedFiles(variables) {
+      const registry = (form as unknown as { get(name: string): { getFiles(key: string): File[] } | null }).get("fileRegistry");
+      if (!registry) return [];
+      return filePickers(schema["components"] as Component[]).flatMap((c) => {
+        const handle = variables[c.key!];
+        const files = typeof handle === "string" ? registry.getFiles(handle) : [];
+        return files.length ? [{ key: c.key!, documentType: c.properties?.["documentType"] || c.key!, multiple: c.multiple === true || c.multiple === "true", files }] : [];
+      });
+    },
+    destroy: () => {
+      translator.disconnect();
+      form.destroy();
+    },
   };
+}
+
+/**
+ * form-js writes its file picker's button and status in English ("Browse", "No files selected",
+ * "3 files selected") with no translation service: rewritten in the interface's language as they
+ * render (file names are left as they are).
+ */
+function translateFilePickers(container: HTMLElement): MutationObserver {
+  // Preact owns those text nodes: the translation is shown through a data attribute and CSS
+  // (inbox.css, `[data-label]`), never by rewriting them.
+  const label = (element: HTMLElement, text: string | null) => {
+    if (text === null) delete element.dataset["label"];
+    else if (element.dataset["label"] !== text) element.dataset["label"] = text;
+  };
+  const apply = () => {
+    for (const button of container.querySelectorAll<HTMLElement>(".fjs-filepicker-button")) label(button, button.textContent === "Browse" ? t("inbox.form.files.browse") : null);
+    for (const status of container.querySelectorAll<HTMLElement>(".fjs-filepicker-container .fjs-form-field-label")) {
+      const text = status.textContent ?? "";
+      const many = /^(\d+) files selected$/.exec(text);
+      label(status, text === "No files selected" ? t("inbox.form.files.none") : many ? t("inbox.form.files.many", { count: many[1]! }) : null);
+    }
+  };
+  const observer = new MutationObserver(apply);
+  observer.observe(container, { subtree: true, childList: true, characterData: true });
+  apply();
+  return observer;
 }
 
 function focusFirstError(container: HTMLElement): void {
@@ -70,5 +134,5 @@ export function mountVariables(container: HTMLElement, variables: Record<string,
       : h("table", { class: "variables", "data-testid": "variables" },
         h("tbody", {}, ...names.map((name) => h("tr", {}, h("th", { scope: "row" }, name), h("td", {}, show(variables[name])))))),
   );
-  return { submit: () => ({}), destroy: () => undefined };
+  return { submit: () => ({}), pickedFiles: () => [], destroy: () => undefined };
 }
