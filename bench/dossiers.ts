@@ -26,6 +26,7 @@ import { startServer } from "../src/main.js";
 import { Journal } from "../src/dossiers/journal.js";
 import { PartyBook } from "../src/dossiers/parties/book.js";
 import { num } from "./lib/measure.js";
+import { latency, prng } from "./lib/sampling.js";
 
 export interface DossierFigure {
   label: string;
@@ -50,17 +51,6 @@ const CITIES = [["69002", "Lyon"], ["75011", "Paris"], ["31000", "Toulouse"], ["
 const WORDS = "facture devis contrat avenant sinistre toiture charpente fuite tuiles panneaux solaires onduleur garantie décennale assurance multirisque prime échéance résiliation préavis attestation relevé bancaire kbis siret livraison chantier réception travaux menuiserie plomberie chauffage isolation façade gouttière zinguerie expertise indemnisation franchise".split(" ");
 const NAMES = "Martin Bernard Dubois Thomas Robert Richard Petit Durand Leroy Moreau Simon Laurent Lefebvre Michel Garcia David Bertrand Roux Vincent Fournier Morel Girard André Mercier Dupont Lambert Bonnet François Martinez Legrand Garnier Faure Rousseau Blanc Guerin Muller Henry Roussel Nicolas Perrin".split(" ");
 const TRADES = "Boulangerie Garage Menuiserie Plomberie Pharmacie Cabinet Atelier Imprimerie Librairie Traiteur Fromagerie Serrurerie Opticien Pressing Toitures Charpentes Électricité Transports".split(" ");
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -169,20 +159,6 @@ async function generate(dir: string, log: (line: string) => void): Promise<void>
   log(`  ${num(DOCUMENTS)} documents in ${((performance.now() - started) / 1000).toFixed(0)} s (database generated once, kept in ${dir})`);
 }
 
-async function timed(samples: number, call: (i: number) => Promise<Response>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 5; i++) await (await call(i)).arrayBuffer(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const start = performance.now();
-    const res = await call(i + 5);
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`Expected 200 from the bench request, but found ${res.status}`);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length * 0.5)]!, p95: times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]! };
-}
-
 /** Creates `count` dossiers with their opening process, `window` in flight; returns dossiers/s. */
 async function createRate(server: Server, count: number, window: number, partyId: number): Promise<number> {
   const me = server.identity.principal("bench-agent", "basic")!;
@@ -241,7 +217,7 @@ export async function dossiersBench({ log }: { log: (line: string) => void }): P
     const random = prng(7);
     const refs = (server.domain.db.prepare(`SELECT reference FROM dossier WHERE sector = 'agents' ORDER BY random() LIMIT 500`).all() as Array<{ reference: string }>).map((r) => r.reference);
     const measure = async (label: string, goal: number, call: (i: number) => Promise<Response>) => {
-      const { p50, p95 } = await timed(samples, call);
+      const { p50, p95 } = await latency(samples, call, 5);
       figures.push({ label, value: p95, unit: "ms", goal, under: true, detail: `p50 ${p50.toFixed(1)} ms` });
       log(`  ${label.padEnd(72)} p50 ${p50.toFixed(1).padStart(6)} ms, p95 ${p95.toFixed(1).padStart(6)} ms  goal p95 < ${goal} ms  ${p95 < goal ? "PASS" : "MISS"}`);
     };

@@ -21,6 +21,7 @@ import { loadConfig } from "../src/config.js";
 import { startServer } from "../src/main.js";
 import { modelXml, SERVICE_USER } from "./lib/models.js";
 import { num } from "./lib/measure.js";
+import { latency, prng } from "./lib/sampling.js";
 
 export interface SearchBenchOptions {
   log: (line: string) => void;
@@ -46,17 +47,6 @@ const PASSWORD = "bench-secret-1";
 const user = (i: number) => `user-${String(i).padStart(3, "0")}`;
 const group = (i: number) => `group-${String(i).padStart(2, "0")}`;
 
-/** A small deterministic PRNG (the same database every time). */
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -132,19 +122,6 @@ async function generate(server: Server, log: (line: string) => void): Promise<vo
   log(`  generated ${num(TASKS)} user tasks, ${num(FINISHED + OPEN)} process instances in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
-async function timed(samples: number, call: () => Promise<Response>): Promise<{ p50: number; p95: number }> {
-  for (let i = 0; i < 3; i++) await (await call()).arrayBuffer(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const start = performance.now();
-    const res = await call();
-    const body = await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`search answered ${res.status}: ${Buffer.from(body).toString("utf8").slice(0, 300)}`);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(times.length * 0.5)]!, p95: times[Math.min(times.length - 1, Math.ceil(times.length * 0.95) - 1)]! };
-}
 
 export async function searchBench({ log }: SearchBenchOptions): Promise<SearchFigure[]> {
   const file = process.env["BENCH_SEARCH_DB"] ?? path.join(tmpdir(), `dossier-bench-search-${VERSION}`);
@@ -164,7 +141,7 @@ export async function searchBench({ log }: SearchBenchOptions): Promise<SearchFi
     const byDue = [{ field: "dueDate", order: "ASC" }, { field: "priority", order: "DESC" }, { field: "creationDate", order: "ASC" }];
     const figures: SearchFigure[] = [];
     const measure = async (label: string, goalMs: number, on: "p95" | "p50", call: () => Promise<Response>) => {
-      const { p50, p95 } = await timed(samples, call);
+      const { p50, p95 } = await latency(samples, () => call());
       figures.push({ label, p50, p95, goalMs, on });
       const value = on === "p95" ? p95 : p50;
       log(`  ${label.padEnd(74)} p50 ${p50.toFixed(1).padStart(6)} ms, p95 ${p95.toFixed(1).padStart(6)} ms  goal ${on} < ${goalMs} ms  ${value < goalMs ? "PASS" : "MISS"}`);
