@@ -39,7 +39,7 @@ export class Dossiers1796000000000 implements MigrationInterface {
     await q.query(`CREATE TABLE "dossier_view" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "owner" varchar(256), "name" varchar(256) NOT NULL, "type_id" varchar(64), "definition" text NOT NULL, "created_at" bigint NOT NULL)`);
     await q.query(`CREATE INDEX "ix_dossier_view_owner" ON "dossier_view" ("owner")`);
     // A retried or double-clicked creation with the same Idempotency-Key opens one dossier.
-    await q.query(`CREATE TABLE "dossier_idempotency" ("username" varchar(256) NOT NULL, "idempotency_key" varchar(128) NOT NULL, "dossier_id" integer NOT NULL, "process_instance_key" bigint, "created_at" bigint NOT NULL, PRIMARY KEY ("username", "idempotency_key"))`);
+    await q.query(`CREATE TABLE "dossier_idempotency" ("username" varchar(256) NOT NULL, "idempotency_key" varchar(128) NOT NULL, "dossier_id" integer NOT NULL, "process_instance_key" bigint, "request_hash" varchar(64) NOT NULL, "created_at" bigint NOT NULL, PRIMARY KEY ("username", "idempotency_key"))`);
     await q.query(`CREATE TABLE "dossier_meta" ("name" varchar(64) PRIMARY KEY NOT NULL, "value" text NOT NULL)`);
     // Process history written before dossiers existed concerns none: the journal projection starts after it.
     await q.query(`INSERT INTO "dossier_meta" ("name", "value") SELECT 'journal.history_position', CAST(COALESCE(MAX("position"), 0) AS TEXT) FROM "history"`);

@@ -1,6 +1,7 @@
 /**
  * The built-in `dossier.update` job worker: how a process writes back to its dossier. Inputs
- * (zeebe:input, see the element template): `dossierRef` (default: the process's own), `set` (a
+ * (zeebe:input, see the element template): `dossierRef` (default: the process's own; another one
+ * only within its family), `set` (a
  * context of field values), `state` (a state to move to, along the type's transitions), `note`
  * (+ `notePublic`), `tags`, `documentId` (a document, or a list, to show in this dossier too: e.g. the
  * customer's ID card in a new contract file), `child` ({type, title, data}: a child dossier, e.g. the contract of a
@@ -14,6 +15,7 @@ import type { Engine } from "../engine/engine.js";
 import { JobError, type JobWorker } from "../engine/workers.js";
 import type { Domain } from "../dossiers/domain.js";
 import { DossierError } from "../dossiers/errors.js";
+import { documentInFamily, familyRoot, linkedDossier } from "../dossiers/task-dossier.js";
 
 export const DOSSIER_UPDATE_JOB = "dossier.update";
 const ACTOR = "process";
@@ -35,11 +37,22 @@ function inheritedParties(domain: Domain, parentId: number, childType: string) {
   return out;
 }
 
+/**
+ * A job acts only within the dossier its process was started for (the link row of the process or
+ * of the one that called it) and that dossier's family (parent, children): a process started
+ * outside a dossier, or variables naming another dossier, change nothing. Documents it links must
+ * already show in that family.
+ */
 export function handleDossierUpdate(domain: Domain, job: ActivatedJob): Promise<void> {
   const v = job.variables;
-  const reference = typeof v["dossierRef"] === "string" ? v["dossierRef"] : undefined;
-  if (!reference) throw new DossierError("INVALID_ARGUMENT", "Expected 'dossierRef' (the dossier's reference) among the job's variables, but found none: start the process from a dossier or map the input");
-  const dossier = domain.service.byReference(reference);
+  const own = linkedDossier(domain, job.processInstanceKey);
+  if (!own) throw new DossierError("FORBIDDEN", `Expected process instance ${job.processInstanceKey} to have been started from a dossier (its catalogue or dossier.update), but it was not: dossier.update acts only on its own dossier`);
+  const reference = typeof v["dossierRef"] === "string" && v["dossierRef"] !== "" ? v["dossierRef"] : own.reference;
+  const dossier = reference === own.reference ? own : domain.service.byReference(reference);
+  const root = familyRoot(domain, own.id);
+  if (dossier.id !== own.id && familyRoot(domain, dossier.id) !== root) {
+    throw new DossierError("FORBIDDEN", `Expected 'dossierRef' to name ${own.reference}, the dossier this process was started for, or one of its family, but found '${reference}'`);
+  }
   const type = domain.service.typeOf(dossier);
   const set = asObject(v["set"], "set");
   const child = asObject(v["child"], "child");
@@ -48,6 +61,8 @@ export function handleDossierUpdate(domain: Domain, job: ActivatedJob): Promise<
   const tags = v["tags"];
   const documentIds = v["documentId"] === undefined || v["documentId"] === null ? [] : Array.isArray(v["documentId"]) ? v["documentId"] : [v["documentId"]];
   if (documentIds.some((id) => !Number.isSafeInteger(id) || (id as number) < 1)) throw new DossierError("INVALID_ARGUMENT", `Expected 'documentId' to be a document id or a list of them, but found ${JSON.stringify(v["documentId"])?.slice(0, 80)}`);
+  const foreign = (documentIds as number[]).filter((id) => !documentInFamily(domain, id, root));
+  if (foreign.length) throw new DossierError("FORBIDDEN", `Expected documents of ${own.reference} or of its family to link, but ${foreign.join(", ")} ${foreign.length > 1 ? "are" : "is"} not`);
   if (state !== undefined && state !== null && typeof state !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'state' to be a state id, but found ${JSON.stringify(state)}`);
   if (note !== undefined && note !== null && typeof note !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'note' to be text, but found ${JSON.stringify(note)?.slice(0, 80)}`);
   const preparedChild = child ? domain.service.prepareCreate(null, { type: String(child["type"] ?? ""), title: String(child["title"] ?? ""), data: asObject(child["data"], "child.data") ?? {}, parent: dossier.reference, sector: dossier.sector, owner: dossier.owner, parties: inheritedParties(domain, dossier.id, String(child["type"] ?? "")) }) : undefined;

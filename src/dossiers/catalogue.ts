@@ -139,6 +139,13 @@ export class Catalogue {
   startAction(principal: Principal | null, dossier: DossierRow, type: StoredType, actionId: string, variables: Record<string, unknown> = {}): Promise<number> {
     const action = (type.catalogue.actions ?? []).find((a) => a.id === actionId);
     if (!action) throw new DossierError("NOT_FOUND", `Expected an action of '${type.id}' (${(type.catalogue.actions ?? []).map((a) => a.id).join(", ") || "none"}), but found '${actionId}'`);
+    // Callers may only set the variables the action declares (with their defaults): anything else
+    // could steer the process's own steps (a dossier.update's state, note or documents).
+    const declared = Object.keys(action.variables ?? {});
+    const unknown = Object.keys(variables).filter((name) => !declared.includes(name));
+    if (unknown.length) {
+      throw new DossierError("INVALID_ARGUMENT", `Expected only the variables the action '${actionId}' declares (${declared.join(", ") || "none"}), but found ${unknown.map((n) => `'${n}'`).join(", ")}`);
+    }
     variables = { ...(action.variables ?? {}), ...variables };
     return this.deps.engine.transaction((tx) => {
       const reason = this.unavailable(principal, dossier, action, "en");

@@ -6,6 +6,7 @@
  * with a handful of values an index does not narrow enough to pay for itself on every write (the
  * type and state indexes narrow first).
  */
+import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { fieldExpression } from "./list.js";
 import type { TypeDefinition } from "./type-definition.js";
@@ -15,7 +16,9 @@ const INDEXED = new Set(["date", "number", "amount", "party"]);
 export function ensureFieldIndexes(db: Database.Database, type: TypeDefinition): void {
   for (const field of type.fields) {
     if (!INDEXED.has(field.type)) continue;
-    const name = `ix_dossier_f_${type.id}_${field.id}`.replace(/[^A-Za-z0-9_]/g, "_");
+    // Readable, and unique: '-' and '_' both become '_', so a short hash of the exact ids tells them apart.
+    const hash = createHash("sha256").update(`${type.id}\u0000${field.id}`).digest("hex").slice(0, 8);
+    const name = `ix_dossier_f_${type.id}_${field.id}`.replace(/[^A-Za-z0-9_]/g, "_").slice(0, 80) + `_${hash}`;
     db.prepare(`CREATE INDEX IF NOT EXISTS "${name}" ON dossier (type_id, ${fieldExpression(field, "dossier").replace("dossier.data", "data")})`).run();
   }
 }

@@ -97,7 +97,7 @@ export class Journal {
   }
 
   /** Entries of a dossier, oldest first; private ones only when asked for. */
-  entries(dossierId: number, options: { includePrivate: boolean; limit?: number; beforeSeq?: number; action?: string }): JournalEntry[] {
+  entries(dossierId: number, options: { includePrivate: boolean; limit?: number; beforeSeq?: number; actions?: string[] }): JournalEntry[] {
     const where = ["dossier_id = ?"];
     const params: unknown[] = [dossierId];
     if (!options.includePrivate) where.push("private = 0");
@@ -105,9 +105,9 @@ export class Journal {
       where.push("seq < ?");
       params.push(options.beforeSeq);
     }
-    if (options.action) {
-      where.push("action = ?");
-      params.push(options.action);
+    if (options.actions && options.actions.length) {
+      where.push(`action IN (${options.actions.map(() => "?").join(", ")})`);
+      params.push(...options.actions);
     }
     const limit = Math.min(Math.max(options.limit ?? 200, 1), 1000);
     const rows = statement(this.db, `SELECT * FROM dossier_journal WHERE ${where.join(" AND ")} ORDER BY seq DESC LIMIT ${limit}`)

@@ -123,7 +123,8 @@ export class ProcessJournal {
         let outcome = r["variables"] ?? null;
         if (outcome !== null && JSON.stringify(outcome).length > MAX_OUTCOME_BYTES) outcome = { truncated: true, names: Object.keys(outcome as object) };
         this.deps.journal.append({
-          dossierId, at, actor: task?.assignee ?? null, action: "task.completed",
+          // The form's outcome is internal work (evaluations, comments): for the sector, never the portal.
+          dossierId, at, actor: task?.assignee ?? null, action: "task.completed", private: true,
           summary: `Tâche « ${task?.name ?? r.elementId} » terminée${task?.assignee ? ` par ${task.assignee}` : ""}`,
           after: { userTaskKey: String(r.key), elementId: r.elementId, processInstanceKey: String(processInstanceKey), outcome },
         });

@@ -17,7 +17,9 @@ import type { DossierIndex } from "./index-text.js";
 import type { Journal } from "./journal.js";
 import type { PartyDirectory } from "./party-directory.js";
 import { ReferenceSequence } from "./references.js";
-import { dossierById, notFoundDossier, toDossier, visibleDossier, type DossierRow } from "./rows.js";
+import { dossierById, notFoundDossier, toDossier, visibleDossier, visibleDossierById, type DossierRow } from "./rows.js";
+import { createHash } from "node:crypto";
+import { canonical } from "./journal.js";
 import { label, type StoredType } from "./type-definition.js";
 import type { TypeRegistry } from "./types.js";
 import { statement } from "../persistence/statements.js";
@@ -148,10 +150,18 @@ export class DossierService {
       throw new DossierError("INVALID_ARGUMENT", `Expected an Idempotency-Key of 1 to 128 visible ASCII characters, but found ${JSON.stringify(key)?.slice(0, 40)}`);
     }
     const user = principal?.username ?? "";
+    const { idempotencyKey: _key, ...request } = input;
+    const fingerprint = createHash("sha256").update(canonical(request)).digest("hex");
     const earlier = () => {
       if (key === undefined) return undefined;
-      const row = statement(this.deps.db, `SELECT dossier_id, process_instance_key FROM dossier_idempotency WHERE username = ? AND idempotency_key = ?`).get(user, key) as { dossier_id: number; process_instance_key: number | null } | undefined;
-      return row ? { dossier: dossierById(this.deps.db, row.dossier_id)!, processInstanceKey: row.process_instance_key, repeated: true } : undefined;
+      const row = statement(this.deps.db, `SELECT dossier_id, process_instance_key, request_hash FROM dossier_idempotency WHERE username = ? AND idempotency_key = ?`).get(user, key) as { dossier_id: number; process_instance_key: number | null; request_hash: string } | undefined;
+      if (!row) return undefined;
+      if (row.request_hash !== fingerprint) {
+        throw new DossierError("IDEMPOTENCY_KEY_REUSED", `Expected the Idempotency-Key '${key}' to come again with the same request, but this one differs from the request that first used it: use a new key for a new dossier`);
+      }
+      const dossier = principal ? visibleDossierById(this.deps.db, principal, row.dossier_id) : dossierById(this.deps.db, row.dossier_id);
+      if (!dossier) throw notFoundDossier(row.dossier_id);
+      return { dossier, processInstanceKey: row.process_instance_key, repeated: true };
     };
     const found = earlier();
     if (found) return Promise.resolve(found);
@@ -161,7 +171,7 @@ export class DossierService {
       if (again) return again;
       const created = this.createIn(tx, principal, prepared);
       if (key !== undefined) {
-        statement(this.deps.db, `INSERT INTO dossier_idempotency (username, idempotency_key, dossier_id, process_instance_key, created_at) VALUES (?, ?, ?, ?, ?)`).run(user, key, created.dossier.id, created.processInstanceKey, tx.now);
+        statement(this.deps.db, `INSERT INTO dossier_idempotency (username, idempotency_key, dossier_id, process_instance_key, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`).run(user, key, created.dossier.id, created.processInstanceKey, fingerprint, tx.now);
       }
       return created;
     });
@@ -183,9 +193,9 @@ export class DossierService {
     for (const f of missingFor(type, initial.id, data)) problems.push({ field: `data.${f.id}`, message: `expected a value: '${label(f.label, "fr")}' is required` });
     const sector = input.sector === undefined ? (type.defaultSector ?? principal?.groups[0] ?? null) : input.sector;
     if (sector !== null && (typeof sector !== "string" || sector.length > 256)) problems.push({ field: "sector", message: `expected a sector (group id), but found ${JSON.stringify(sector)}` });
-    if (principal && sector !== null && !principal.permissions.has("dossiers.all") && !principal.groups.includes(sector as string)) {
-      problems.push({ field: "sector", message: `expected one of your sectors (${principal.groups.join(", ") || "none"}), but found '${sector}'` });
-    }
+    this.checkSector(principal, sector, problems);
+    const ownerGiven = input.owner === undefined ? undefined : input.owner;
+    if (ownerGiven !== undefined) this.checkOwner(ownerGiven, problems);
     let parent: DossierRow | undefined;
     if (input.parent !== undefined && input.parent !== null) {
       parent = principal ? visibleDossier(this.deps.db, principal, String(input.parent)) : this.byReference(String(input.parent));
@@ -205,9 +215,13 @@ export class DossierService {
     {
       const now = tx.now;
       const reference = this.sequence.next(type.id, type.referencePattern, now);
-      const id = Number(
-        this.insertDossier.run(reference, type.id, type.version, title, initial.id, owner, sector, parent?.id ?? null, JSON.stringify(data), JSON.stringify(tags), now, actorOf(principal), now).lastInsertRowid,
-      );
+      let id: number;
+      try {
+        id = Number(this.insertDossier.run(reference, type.id, type.version, title, initial.id, owner, sector, parent?.id ?? null, JSON.stringify(data), JSON.stringify(tags), now, actorOf(principal), now).lastInsertRowid);
+      } catch (error) {
+        if (!/UNIQUE constraint failed: dossier\.reference/.test((error as Error).message)) throw error;
+        throw new DossierError("ALREADY_EXISTS", `Expected the next reference of '${type.id}' (${reference}) to be free, but a dossier already has it: the type's reference pattern (${type.referencePattern}) makes references another pattern made before; give it a distinct prefix`);
+      }
       const actor = actorOf(principal);
       const attached = this.attachParties(id, links, actor, now);
       const partyRows = attached.map(({ role, partyId }) => ({ role, partyId }));
@@ -224,6 +238,25 @@ export class DossierService {
       this.deps.events.emit({ type: "dossier.created", dossier, actor }, tx);
       return { dossier, processInstanceKey };
     }
+  }
+
+  /** A sector is an existing group, one of the user's (or any, with dossiers.all); none only with dossiers.all. */
+  private checkSector(principal: Principal | null, sector: unknown, problems: FieldProblem[]): void {
+    const all = !principal || principal.permissions.has("dossiers.all");
+    if (sector === null) {
+      if (!all) problems.push({ field: "sector", message: "expected a sector: a dossier without one would be seen by its owner and the administrators only" });
+      return;
+    }
+    if (typeof sector !== "string" || sector.length > 256) return void problems.push({ field: "sector", message: `expected a sector (group id), but found ${JSON.stringify(sector)?.slice(0, 80)}` });
+    if (!all && !principal!.groups.includes(sector)) return void problems.push({ field: "sector", message: `expected one of your sectors (${principal!.groups.join(", ") || "none"}), but found '${sector}'` });
+    if (!statement(this.deps.db, `SELECT 1 FROM identity_group WHERE group_id = ?`).get(sector)) problems.push({ field: "sector", message: `expected an existing sector (group), but found '${sector}'` });
+  }
+
+  /** An owner is an existing user (or none). */
+  private checkOwner(owner: unknown, problems: FieldProblem[]): void {
+    if (owner === null) return;
+    if (typeof owner !== "string" || owner.length > 256) return void problems.push({ field: "owner", message: `expected a username, but found ${JSON.stringify(owner)?.slice(0, 80)}` });
+    if (!statement(this.deps.db, `SELECT 1 FROM identity_user WHERE username = ?`).get(owner)) problems.push({ field: "owner", message: `expected an existing user, but found '${owner}'` });
   }
 
   private checkAll(type: StoredType, data: unknown, problems: FieldProblem[], current?: Record<string, unknown>) {
@@ -319,8 +352,15 @@ export class DossierService {
     const problems: FieldProblem[] = [];
     const title = checkTitle(patch.title, problems, false);
     const tags = checkTags(patch.tags, problems);
-    if (patch.owner !== undefined && patch.owner !== null && (typeof patch.owner !== "string" || patch.owner.length > 256)) problems.push({ field: "owner", message: `expected a username, but found ${JSON.stringify(patch.owner)}` });
-    if (patch.sector !== undefined && patch.sector !== null && typeof patch.sector !== "string") problems.push({ field: "sector", message: `expected a sector (group id), but found ${JSON.stringify(patch.sector)}` });
+    if (patch.owner !== undefined || patch.sector !== undefined) {
+      // Handing a dossier over (owner) or moving it (sector) is for its sector, not for whoever sees it through a task.
+      const ofSector = !principal || principal.permissions.has("dossiers.all") || (dossier.sector !== null && principal.groups.includes(dossier.sector));
+      if (!ofSector) {
+        throw new DossierError("FORBIDDEN", `Expected a member of the sector '${dossier.sector ?? "(none)"}' to change the owner or the sector of ${dossier.reference}, but ${principal!.username} sees it only through a task`);
+      }
+      if (patch.owner !== undefined) this.checkOwner(patch.owner, problems);
+      if (patch.sector !== undefined) this.checkSector(principal, patch.sector, problems);
+    }
     this.checkAll(type, patch.data, problems, dossier.data); // early, complete report; re-checked on the current data below
     failOn(problems, `the change of ${dossier.reference}`);
     const { dossier: saved } = await this.mutate(dossier.id, expectedVersion, this.updateChange(type, { ...patch, title, tags }, actorOf(principal)));

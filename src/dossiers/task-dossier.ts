@@ -8,17 +8,40 @@ import { dossierById } from "./rows.js";
 import { statement } from "../persistence/statements.js";
 
 export function dossierOfProcess(domain: Domain, processInstanceKey: number, lang = "fr") {
-  const { db } = domain;
+  const dossier = linkedDossier(domain, processInstanceKey);
+  if (!dossier) return null;
+  const [summary] = domain.views.summaries([dossier], lang);
+  return { ...summary!, documents: domain.documents.countFor(dossier.id) };
+}
+
+/** The dossier a process instance (or the process that called it) was started for, if any. */
+export function linkedDossier(domain: Domain, processInstanceKey: number) {
   let key: number | null = processInstanceKey;
   for (let depth = 0; key !== null && depth < 20; depth++) {
-    const link = statement(db, `SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`).get(key) as { dossier_id: number } | undefined;
-    if (link) {
-      const dossier = dossierById(db, link.dossier_id);
-      if (!dossier) return null;
-      const [summary] = domain.views.summaries([dossier], lang);
-      return { ...summary!, documents: domain.documents.countFor(dossier.id) };
-    }
-    key = (statement(db, `SELECT parent_process_instance_key AS parent FROM process_instance WHERE key = ?`).get(key) as { parent: number | null } | undefined)?.parent ?? null;
+    const link = statement(domain.db, `SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`).get(key) as { dossier_id: number } | undefined;
+    if (link) return dossierById(domain.db, link.dossier_id);
+    key = (statement(domain.db, `SELECT parent_process_instance_key AS parent FROM process_instance WHERE key = ?`).get(key) as { parent: number | null } | undefined)?.parent ?? null;
   }
-  return null;
+  return undefined;
+}
+
+/** The top of a dossier's family (a customer file above its contracts and their claims). */
+export function familyRoot(domain: Domain, dossierId: number): number {
+  let id = dossierId;
+  for (let depth = 0; depth < 20; depth++) {
+    const parent = (statement(domain.db, `SELECT parent_id FROM dossier WHERE id = ?`).get(id) as { parent_id: number | null } | undefined)?.parent_id ?? null;
+    if (parent === null) return id;
+    id = parent;
+  }
+  return id;
+}
+
+/** Whether a document shows in at least one dossier of the family whose top is `rootId`. */
+export function documentInFamily(domain: Domain, documentId: number, rootId: number): boolean {
+  const found = statement(
+    domain.db,
+    `WITH RECURSIVE family(id) AS (SELECT ? UNION SELECT d.id FROM dossier d JOIN family f ON d.parent_id = f.id)
+     SELECT 1 FROM dossier_document dd JOIN family f ON f.id = dd.dossier_id WHERE dd.document_id = ? LIMIT 1`,
+  ).get(rootId, documentId);
+  return found !== undefined;
 }

@@ -76,7 +76,7 @@ export interface CatalogueAction {
   roles?: string[];
   /** May it run several times at once in the same dossier? */
   concurrent?: boolean;
-  /** Default start variables; the caller's variables (POST …/actions/{id} `variables`) override them. */
+  /** The start variables a caller may give (POST …/actions/{id} `variables`), with their defaults; others are refused. */
   variables?: Record<string, unknown>;
 }
 
@@ -144,8 +144,8 @@ export function checkDefinition(raw: unknown, typeId: string): { definition?: Ty
   if (d["id"] !== undefined && d["id"] !== typeId) p("id", `expected '${typeId}' (the id in the path), but found '${String(d["id"])}'`);
   if (!isLabel(d["name"])) p("name", "expected {fr, en} with a French name");
   const pattern = d["referencePattern"];
-  if (typeof pattern !== "string" || !/\{0+\}/.test(pattern) || pattern.replace(PATTERN_TOKEN, "").length > 32 || /[^A-Za-z0-9{}\-_/.]/.test(pattern.replace(PATTERN_TOKEN, ""))) {
-    p("referencePattern", `expected a pattern with a sequence such as 'CLI-{YYYY}-{00000}' (tokens {YYYY} {YY} {MM} {000…}; letters, digits, - _ / .), but found ${JSON.stringify(pattern)}`);
+  if (typeof pattern !== "string" || !/\{0+\}/.test(pattern) || pattern.replace(PATTERN_TOKEN, "").length > 32 || /[^A-Za-z0-9{}\-_]/.test(pattern.replace(PATTERN_TOKEN, ""))) {
+    p("referencePattern", `expected a pattern with a sequence such as 'CLI-{YYYY}-{00000}' (tokens {YYYY} {YY} {MM} {000…}; letters, digits, - and _: references go into URLs and file names), but found ${JSON.stringify(pattern)}`);
   }
   const list = (name: string) => {
     const v = d[name] ?? [];
@@ -171,7 +171,11 @@ export function checkDefinition(raw: unknown, typeId: string): { definition?: Ty
   const stateIds = uniqueIds("states", states);
   if (states.length === 0) p("states", "expected at least one state");
   else if (states.filter((s) => s["initial"] === true).length !== 1) p("states", `expected exactly one initial state, but found ${states.filter((s) => s["initial"] === true).length}`);
+  if (d["defaultSector"] !== undefined && d["defaultSector"] !== null && (typeof d["defaultSector"] !== "string" || d["defaultSector"] === "" || d["defaultSector"].length > 256)) {
+    p("defaultSector", `expected a sector (group id), but found ${JSON.stringify(d["defaultSector"])?.slice(0, 80)}`);
+  }
   fields.forEach((f, i) => {
+    if (f["maxLength"] !== undefined && !(Number.isInteger(f["maxLength"]) && f["maxLength"] >= 1 && f["maxLength"] <= 100_000)) p(`fields[${i}].maxLength`, `expected a whole number of characters from 1 to 100,000, but found ${JSON.stringify(f["maxLength"])}`);
     if (!(FIELD_TYPES as readonly string[]).includes(f["type"])) p(`fields[${i}].type`, `expected one of ${FIELD_TYPES.join(", ")}, but found ${JSON.stringify(f["type"])}`);
     if ((f["type"] === "choice" || f["type"] === "multiChoice") && (!Array.isArray(f["options"]) || f["options"].length === 0 || f["options"].some((o: any) => typeof o?.value !== "string" || !isLabel(o?.label)))) {
       p(`fields[${i}].options`, "expected a non-empty list of {value, label: {fr, en}}");
@@ -229,9 +233,35 @@ export function checkDefinition(raw: unknown, typeId: string): { definition?: Ty
   return { definition, problems };
 }
 
+/** The shape of the references a pattern makes ('CLI-####-#####'): two types of one shape could make the same reference. */
+export function referenceShape(pattern: string): string {
+  return pattern.replace(/\{YYYY\}/g, "####").replace(/\{(YY|MM)\}/g, "##").replace(/\{(0+)\}/g, (_m, zeros: string) => "#".repeat(zeros.length));
+}
+
+export interface TypeUsage {
+  states: Map<string, number>;
+  fields: Map<string, number>;
+  /** Dossiers per `field=value` of the choice fields. */
+  options: Map<string, number>;
+  /** Dossiers with a party in the role. */
+  roles: Map<string, number>;
+}
+
 /** What a new version may not do to the dossiers that already exist (their data and states stay valid). */
-export function checkEvolution(previous: TypeDefinition, next: TypeDefinition, usage: { states: Map<string, number>; fields: Map<string, number> }): FieldProblem[] {
+export function checkEvolution(previous: TypeDefinition, next: TypeDefinition, usage: TypeUsage): FieldProblem[] {
   const problems: FieldProblem[] = [];
+  for (const f of previous.fields.filter((x) => x.type === "choice" || x.type === "multiChoice")) {
+    const n = next.fields.find((x) => x.id === f.id);
+    if (!n || n.type !== f.type) continue;
+    for (const o of f.options ?? []) {
+      const used = usage.options.get(`${f.id}=${o.value}`) ?? 0;
+      if (used > 0 && !(n.options ?? []).some((x) => x.value === o.value)) problems.push({ field: `fields.${f.id}.options`, message: `expected the option '${o.value}' to stay: ${used} dossier(s) hold it` });
+    }
+  }
+  for (const r of previous.partyRoles) {
+    const used = usage.roles.get(r.id) ?? 0;
+    if (used > 0 && !next.partyRoles.some((x) => x.id === r.id)) problems.push({ field: "partyRoles", message: `expected the party role '${r.id}' to stay: ${used} dossier(s) have a party in it` });
+  }
   for (const s of previous.states) {
     if (!next.states.some((n) => n.id === s.id) && (usage.states.get(s.id) ?? 0) > 0) {
       problems.push({ field: "states", message: `expected state '${s.id}' to stay: ${usage.states.get(s.id)} dossier(s) are in it` });

@@ -6,7 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import { DossierError, failOn } from "./errors.js";
-import { checkDefinition, checkEvolution, type StoredType, type TypeDefinition } from "./type-definition.js";
+import { checkDefinition, checkEvolution, referenceShape, type StoredType, type TypeDefinition, type TypeUsage } from "./type-definition.js";
 import { statement } from "../persistence/statements.js";
 
 export class TypeRegistry {
@@ -65,6 +65,10 @@ export class TypeRegistry {
     failOn(problems, `the dossier type '${typeId}'`);
     const next = definition!;
     const previous = this.latest.get(typeId);
+    const twin = this.all().find((t) => t.id !== typeId && referenceShape(t.referencePattern) === referenceShape(next.referencePattern));
+    if (twin) {
+      failOn([{ field: "referencePattern", message: `expected references that no other type can make, but '${next.referencePattern}' makes references shaped like those of '${twin.id}' (${twin.referencePattern})` }], `the dossier type '${typeId}'`);
+    }
     if (previous) {
       const { version: _v, ...before } = previous;
       if (JSON.stringify(before) === JSON.stringify(next)) return { type: previous, created: false, changed: false };
@@ -88,14 +92,23 @@ export class TypeRegistry {
     if (row) this.remember({ ...(JSON.parse(row.definition) as TypeDefinition), version: row.version });
   }
 
-  private usage(typeId: string, type: TypeDefinition) {
+  private usage(typeId: string, type: TypeDefinition): TypeUsage {
     const states = new Map<string, number>();
     for (const r of statement(this.db, `SELECT state, COUNT(*) AS n FROM dossier WHERE type_id = ? GROUP BY state`).all(typeId) as Array<{ state: string; n: number }>) states.set(r.state, r.n);
     const fields = new Map<string, number>();
+    const options = new Map<string, number>();
     for (const f of type.fields) {
-      const r = statement(this.db, `SELECT COUNT(*) AS n FROM dossier WHERE type_id = ? AND json_extract(data, ?) IS NOT NULL`).get(typeId, `$."${f.id}"`) as { n: number };
+      const path = `$."${f.id}"`;
+      const r = statement(this.db, `SELECT COUNT(*) AS n FROM dossier WHERE type_id = ? AND json_extract(data, ?) IS NOT NULL`).get(typeId, path) as { n: number };
       fields.set(f.id, r.n);
+      if (f.type === "choice") {
+        for (const o of statement(this.db, `SELECT json_extract(data, ?) AS v, COUNT(*) AS n FROM dossier WHERE type_id = ? AND json_extract(data, ?) IS NOT NULL GROUP BY v`).all(path, typeId, path) as Array<{ v: string; n: number }>) options.set(`${f.id}=${o.v}`, o.n);
+      } else if (f.type === "multiChoice") {
+        for (const o of statement(this.db, `SELECT j.value AS v, COUNT(*) AS n FROM dossier d, json_each(d.data, ?) j WHERE d.type_id = ? GROUP BY j.value`).all(path, typeId) as Array<{ v: string; n: number }>) options.set(`${f.id}=${o.v}`, o.n);
+      }
     }
-    return { states, fields };
+    const roles = new Map<string, number>();
+    for (const r of statement(this.db, `SELECT dp.role, COUNT(DISTINCT dp.dossier_id) AS n FROM dossier_party dp JOIN dossier d ON d.id = dp.dossier_id WHERE d.type_id = ? GROUP BY dp.role`).all(typeId) as Array<{ role: string; n: number }>) roles.set(r.role, r.n);
+    return { states, fields, options, roles };
   }
 }

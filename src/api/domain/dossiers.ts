@@ -70,6 +70,9 @@ export function listQuery(req: Request): ListQuery {
   return out;
 }
 
+/** The exchanges of the timeline: notes, logged calls and (later) mails. */
+const EXCHANGE_ACTIONS = ["note.added", "call.logged", "mail.received", "mail.sent"];
+
 export function dossiersRouter(domain: Domain): Router {
   const router = Router();
   const { service, views, lists, types, catalogue, journal, db } = domain;
@@ -178,12 +181,20 @@ export function dossiersRouter(domain: Domain): Router {
   router.get("/dossiers/:reference/journal", allow("dossiers.read"), (req, res) => {
     const me = principalOf(res);
     const d = find(req, res);
-    const limit = Number(one(req.query["limit"], "limit") ?? 200);
-    const before = one(req.query["before"], "before");
+    const whole = (name: string) => {
+      const v = one(req.query[name], name);
+      if (v === undefined) return undefined;
+      if (!/^\d{1,9}$/.test(v)) throw new DossierError("INVALID_ARGUMENT", `Expected '${name}' to be a whole number, but found '${v}'`);
+      return Number(v);
+    };
     const kind = one(req.query["kind"], "kind");
+    if (kind !== undefined && kind !== "exchanges") throw new DossierError("INVALID_ARGUMENT", `Expected 'kind' to be 'exchanges' or absent, but found '${kind}'`);
     const includePrivate = seesPrivate(me, d);
-    let items = journal.entries(d.id, { includePrivate, limit: Number.isFinite(limit) ? limit : 200, ...(before ? { beforeSeq: Number(before) } : {}) });
-    if (kind === "exchanges") items = items.filter((e) => e.action === "note.added" || e.action === "call.logged" || e.action.startsWith("mail."));
+    const before = whole("before");
+    const items = journal.entries(d.id, {
+      includePrivate, limit: whole("limit") ?? 200, ...(before !== undefined ? { beforeSeq: before } : {}),
+      ...(kind === "exchanges" ? { actions: EXCHANGE_ACTIONS } : {}),
+    });
     res.json({
       items: items.map((e) => ({ seq: e.seq, at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, summary: e.summary, before: e.before, after: e.after, private: e.private, hash: e.hash })),
       next: items.length && items[0]!.seq > 1 ? String(items[0]!.seq) : null,

@@ -12,6 +12,7 @@ import { DossierError } from "../../dossiers/errors.js";
 import { displayValue } from "../../dossiers/fields.js";
 import { label } from "../../dossiers/type-definition.js";
 import { langOf, listQuery } from "./dossiers.js";
+import { neutraliseFormula } from "../../dossiers/parties/export.js";
 
 /** Most rows one export holds. */
 export const MAX_EXPORT_ROWS = 50_000;
@@ -35,7 +36,7 @@ export function exportsRouter(domain: Domain): Router {
     const summaries = domain.views.summaries(rows, lang);
     const header = rawColumns.map((c) => (c.startsWith("data.") ? label(type?.fields.find((f) => `data.${f.id}` === c)?.label, lang) : c));
     const table = summaries.map((s) =>
-      rawColumns.map((c) => {
+      rawColumns.map((c): string | number => {
         if (c.startsWith("data.")) {
           const id = c.slice(5);
           return displayValue(type?.fields.find((f) => f.id === id), s.data[id], lang);
@@ -44,7 +45,7 @@ export function exportsRouter(domain: Domain): Router {
         if (c === "type") return s.typeName;
         if (c === "state") return s.stateLabel;
         return String((s as unknown as Record<string, unknown>)[c] ?? "");
-      }),
+      }).map(neutraliseFormula),
     );
     const name = `dossiers-${query.type ?? "tous"}-${new Date().toISOString().slice(0, 10)}`;
     if (format === "csv") {

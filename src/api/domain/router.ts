@@ -12,6 +12,11 @@ import { dossiersRouter } from "./dossiers.js";
 import { exportsRouter } from "./exports.js";
 import { partiesRouter } from "./parties.js";
 import { viewsRouter } from "./views.js";
+import { depthOf } from "../../engine/limits.js";
+import { DossierError } from "../../dossiers/errors.js";
+
+/** Deepest JSON body /api takes (a dossier's field values, a type definition). */
+const MAX_BODY_DEPTH = 32;
 
 export interface DomainApiDeps {
   domain: Domain;
@@ -34,8 +39,12 @@ export function domainRouter(deps: DomainApiDeps): Router {
   const routers = domainRouters(deps);
   // Customer data is private and changes without its version moving (tasks, processes, children):
   // never cached by a browser or a proxy. Routes with their own cache rules (document content) set them.
-  router.use((_req, res, next) => {
+  router.use((req, res, next) => {
     res.set("Cache-Control", "no-store");
+    // JSON nested deeper than any customer-file document needs is refused before anything recurses on it.
+    if (req.body !== null && typeof req.body === "object" && depthOf(req.body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+      return next(new DossierError("INVALID_ARGUMENT", `Expected a JSON body nested at most ${MAX_BODY_DEPTH} levels deep, but found a deeper one`));
+    }
     next();
   });
   router.get("/openapi.json", allow("public"), (_req, res) => {
