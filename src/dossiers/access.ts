@@ -3,7 +3,8 @@
  * export, journal and document query ("never load then filter").
  *
  * A user sees a dossier when it is in one of their sectors (a sector is an identity group), when
- * they own it, or when they hold or are offered an open task of a process started for it. Holders
+ * they own it, or when they hold or are offered an open task of a process started for it (or of a
+ * process that one called). Holders
  * of `dossiers.all` (administrators, auditors) see every dossier. Anything else answers 404.
  */
 import type { Principal } from "../identity/identity.js";
@@ -27,19 +28,18 @@ export function dossierVisibility(principal: Principal, alias = "d"): SqlConditi
   }
   parts.push(`${alias}.owner = ?`);
   params.push(principal.username);
-  // An open task of one of the dossier's processes that the user holds or is offered: a correlated
-  // look-up by index (dossier → its processes → their open tasks → the candidate projection),
-  // evaluated only for rows the sector and owner terms did not already admit.
-  const offered = ["(c.kind = 'U' AND c.name = ?)"];
-  params.push(principal.username, principal.username);
-  if (groups.length > 0) {
-    offered.push(`(c.kind = 'G' AND c.name IN (${marks(groups.length)}))`);
-    params.push(...groups);
-  }
+  // An open task of one of the dossier's processes, or of a process one of them called, that the
+  // user holds or is offered: correlated look-ups by index (dossier → its processes → [the processes
+  // they called →] their open tasks → the candidate projection), evaluated only for rows the sector
+  // and owner terms did not already admit.
+  const offered = ["(c.kind = 'U' AND c.name = ?)", ...(groups.length > 0 ? [`(c.kind = 'G' AND c.name IN (${marks(groups.length)}))`] : [])];
+  const held = `+ut.state = 'CREATED' AND (ut.assignee = ? OR EXISTS (SELECT 1 FROM user_task_candidate c WHERE c.task_key = ut.key AND (${offered.join(" OR ")})))`;
+  const heldParams = [principal.username, principal.username, ...groups];
   parts.push(
-    `EXISTS (SELECT 1 FROM dossier_process dp JOIN user_task ut ON ut.process_instance_key = dp.process_instance_key WHERE dp.dossier_id = ${alias}.id AND +ut.state = 'CREATED' ` +
-      `AND (ut.assignee = ? OR EXISTS (SELECT 1 FROM user_task_candidate c WHERE c.task_key = ut.key AND (${offered.join(" OR ")}))))`,
+    `EXISTS (SELECT 1 FROM dossier_process dp JOIN user_task ut ON ut.process_instance_key = dp.process_instance_key WHERE dp.dossier_id = ${alias}.id AND ${held})`,
+    `EXISTS (SELECT 1 FROM dossier_process dp JOIN process_instance pi ON pi.parent_process_instance_key = dp.process_instance_key JOIN user_task ut ON ut.process_instance_key = pi.key WHERE dp.dossier_id = ${alias}.id AND ${held})`,
   );
+  params.push(...heldParams, ...heldParams);
   return { sql: `(${parts.join(" OR ")})`, params };
 }
 

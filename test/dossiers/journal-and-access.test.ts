@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import path from "node:path";
 import type { ApiServer } from "../api/v2/server.js";
 import { simplePdf } from "../../src/dossiers/simple-pdf.js";
-import { newCustomerFile, startDossierServer } from "./support.js";
+import { newCustomerFile, startDossierServer, until } from "./support.js";
 
 const basic = (user: string) => `Basic ${Buffer.from(`${user}:${user}`).toString("base64")}`;
 
@@ -133,6 +133,29 @@ describe("who sees what: sectors", () => {
     const notes = (journal: any) => journal.body.items.filter((e: any) => e.action === "note.added").map((e: any) => e.after.text);
     expect(notes(await api.call("GET", `/api/dossiers/${created.reference}/journal`, { as: "designer" }))).to.deep.equal(["Pièces reçues"]);
     expect(notes(await api.call("GET", `/api/dossiers/${created.reference}/journal`, { as: "agent" }))).to.deep.equal(["Client difficile, négocier le délai", "Pièces reçues"]);
+  });
+
+  it("should let a user see a dossier while they are offered a task of a process its process called", async () => {
+    const bpmn = (id: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d-${id}" targetNamespace="x">
+  <bpmn:process id="${id}" isExecutable="true">
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>${body}
+    <bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a" /><bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>`;
+    const form = new FormData();
+    form.append("resources", new Blob([bpmn("appel-parent", `<bpmn:callActivity id="a"><bpmn:extensionElements><zeebe:calledElement processId="appel-enfant" /></bpmn:extensionElements><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:callActivity>`)]), "parent.bpmn");
+    form.append("resources", new Blob([bpmn("appel-enfant", `<bpmn:userTask id="a"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition candidateUsers="designer" /></bpmn:extensionElements><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>`)]), "enfant.bpmn");
+    expect((await fetch(`${api.base}/v2/deployments`, { method: "POST", headers: { authorization: basic("designer") }, body: form })).status).to.equal(200);
+    const type = { name: { fr: "Appel", en: "Call" }, referencePattern: "APL-{000}", defaultSector: "agents", fields: [], partyRoles: [], documentTypes: [], childTypes: [],
+      states: [{ id: "ouvert", label: { fr: "Ouvert", en: "Open" }, initial: true }], transitions: [], deadlines: [], catalogue: { opening: { processId: "appel-parent" } } };
+    expect((await api.call("PUT", "/api/dossier-types/appel", { as: "designer", body: type })).status).to.equal(201);
+    const { body: created } = await api.call("POST", "/api/dossiers", { as: "agent", body: { type: "appel", title: "Sous-processus" } });
+    const seen = await until(async () => ((await api.call("GET", `/api/dossiers/${created.reference}`, { as: "designer" })).status === 200 ? true : undefined), "the designer seeing the dossier");
+    expect(seen).to.equal(true);
+    expect((await api.call("GET", `/api/dossiers/${created.reference}`, { as: "auditor" })).status).to.equal(200);
+    expect((await api.call("GET", `/api/dossiers/${created.reference}`, { as: "manager" })).status).to.equal(200); // manager is in 'agents'
   });
 
   it("should refuse to open a dossier in a sector that is not the user's", async () => {
