@@ -43,7 +43,7 @@ const PARTIES = 300_000;
 const JOURNAL = 1_000_000;
 const DOCUMENTS = 500_000;
 const BIG_JOURNAL = 10_000;
-const VERSION = "v2"; // bump when the generated shape or the schema it relies on changes
+const VERSION = "v3"; // bump when the generated shape or the schema it relies on changes
 const PASSWORD = "bench-secret-1";
 const PROCESSES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "processes");
 const SECTORS = ["agents", "agents", "agents", "sales", "recrutement", "nord", "sud"];
@@ -112,7 +112,9 @@ async function generate(dir: string, log: (line: string) => void): Promise<void>
         const at = now - Math.floor(random() * 3 * 365 * 86_400_000);
         const data = t.data();
         const title = t.id === "contrat" ? `Contrat ${String(data["produit"])} — ${name}` : name;
-        const id = Number(insertDossier.run(reference, t.id, title, pick(t.states), "bench-agent", t.id === "candidat" ? "recrutement" : pick(SECTORS), JSON.stringify(data), at, at).lastInsertRowid);
+        // Owned by one of 20 colleagues (the bench agent owns 1 in 20): the access predicate has to look past the owner.
+        const owner = n % 20 === 0 ? "bench-agent" : `colleague-${n % 20}`;
+        const id = Number(insertDossier.run(reference, t.id, title, pick(t.states), owner, t.id === "candidat" ? "recrutement" : pick(SECTORS), JSON.stringify(data), at, at).lastInsertRowid);
         insertLink.run(id, t.role, partyId, at);
         insertFts.run(id, reference, title, `${name} ${Object.values(data).map((v) => (typeof v === "object" ? "" : String(v))).join(" ")}`);
         dossierIds.push(id);
