@@ -12,6 +12,7 @@ import type { Catalogue } from "./catalogue.js";
 import type { Deadlines } from "./deadlines.js";
 import { DossierError, failOn, type FieldProblem } from "./errors.js";
 import type { DossierEvents } from "./events.js";
+import { checkOwner, checkSector, checkTags, checkTitle } from "./checks.js";
 import { checkData, missingFor } from "./fields.js";
 import type { DossierIndex } from "./index-text.js";
 import type { Journal } from "./journal.js";
@@ -83,24 +84,6 @@ const actorOf = (p: Principal | null) => p?.username ?? null;
 /** Whose contact details a process gets as `dossier.customer`: the customer, else the candidate, else the first party. */
 export function rolePriority(role: string): number {
   return role === "customer" ? 0 : role === "candidate" ? 1 : 2;
-}
-
-function checkTags(tags: unknown, problems: FieldProblem[]): string[] | undefined {
-  if (tags === undefined) return undefined;
-  if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string" || t.trim() === "" || t.length > 64) || tags.length > 50) {
-    problems.push({ field: "tags", message: `expected at most 50 tags of 1 to 64 characters, but found ${JSON.stringify(tags).slice(0, 80)}` });
-    return undefined;
-  }
-  return [...new Set(tags.map((t: string) => t.trim()))];
-}
-
-function checkTitle(title: unknown, problems: FieldProblem[], required: boolean): string | undefined {
-  if (title === undefined && !required) return undefined;
-  if (typeof title !== "string" || title.trim() === "" || title.length > 512) {
-    problems.push({ field: "title", message: `expected a title of 1 to 512 characters, but found ${JSON.stringify(title)?.slice(0, 80)}` });
-    return undefined;
-  }
-  return title.trim();
 }
 
 export class DossierService {
@@ -193,9 +176,9 @@ export class DossierService {
     for (const f of missingFor(type, initial.id, data)) problems.push({ field: `data.${f.id}`, message: `expected a value: '${label(f.label, "fr")}' is required` });
     const sector = input.sector === undefined ? (type.defaultSector ?? principal?.groups[0] ?? null) : input.sector;
     if (sector !== null && (typeof sector !== "string" || sector.length > 256)) problems.push({ field: "sector", message: `expected a sector (group id), but found ${JSON.stringify(sector)}` });
-    this.checkSector(principal, sector, problems);
+    checkSector(this.deps.db, principal, sector, problems);
     const ownerGiven = input.owner === undefined ? undefined : input.owner;
-    if (ownerGiven !== undefined) this.checkOwner(ownerGiven, problems);
+    if (ownerGiven !== undefined) checkOwner(this.deps.db, ownerGiven, problems);
     let parent: DossierRow | undefined;
     if (input.parent !== undefined && input.parent !== null) {
       parent = principal ? visibleDossier(this.deps.db, principal, String(input.parent)) : this.byReference(String(input.parent));
@@ -238,25 +221,6 @@ export class DossierService {
       this.deps.events.emit({ type: "dossier.created", dossier, actor }, tx);
       return { dossier, processInstanceKey };
     }
-  }
-
-  /** A sector is an existing group, one of the user's (or any, with dossiers.all); none only with dossiers.all. */
-  private checkSector(principal: Principal | null, sector: unknown, problems: FieldProblem[]): void {
-    const all = !principal || principal.permissions.has("dossiers.all");
-    if (sector === null) {
-      if (!all) problems.push({ field: "sector", message: "expected a sector: a dossier without one would be seen by its owner and the administrators only" });
-      return;
-    }
-    if (typeof sector !== "string" || sector.length > 256) return void problems.push({ field: "sector", message: `expected a sector (group id), but found ${JSON.stringify(sector)?.slice(0, 80)}` });
-    if (!all && !principal!.groups.includes(sector)) return void problems.push({ field: "sector", message: `expected one of your sectors (${principal!.groups.join(", ") || "none"}), but found '${sector}'` });
-    if (!statement(this.deps.db, `SELECT 1 FROM identity_group WHERE group_id = ?`).get(sector)) problems.push({ field: "sector", message: `expected an existing sector (group), but found '${sector}'` });
-  }
-
-  /** An owner is an existing user (or none). */
-  private checkOwner(owner: unknown, problems: FieldProblem[]): void {
-    if (owner === null) return;
-    if (typeof owner !== "string" || owner.length > 256) return void problems.push({ field: "owner", message: `expected a username, but found ${JSON.stringify(owner)?.slice(0, 80)}` });
-    if (!statement(this.deps.db, `SELECT 1 FROM identity_user WHERE username = ?`).get(owner)) problems.push({ field: "owner", message: `expected an existing user, but found '${owner}'` });
   }
 
   private checkAll(type: StoredType, data: unknown, problems: FieldProblem[], current?: Record<string, unknown>) {
@@ -358,8 +322,8 @@ export class DossierService {
       if (!ofSector) {
         throw new DossierError("FORBIDDEN", `Expected a member of the sector '${dossier.sector ?? "(none)"}' to change the owner or the sector of ${dossier.reference}, but ${principal!.username} sees it only through a task`);
       }
-      if (patch.owner !== undefined) this.checkOwner(patch.owner, problems);
-      if (patch.sector !== undefined) this.checkSector(principal, patch.sector, problems);
+      if (patch.owner !== undefined) checkOwner(this.deps.db, patch.owner, problems);
+      if (patch.sector !== undefined) checkSector(this.deps.db, principal, patch.sector, problems);
     }
     this.checkAll(type, patch.data, problems, dossier.data); // early, complete report; re-checked on the current data below
     failOn(problems, `the change of ${dossier.reference}`);
