@@ -73,7 +73,8 @@ describe("/v2 with the official client: deploy, start, work, complete", () => {
     const client = api.client();
     const worker = client.createJobWorker({ jobType: "check-stock", jobTimeoutMs: 10_000, maxParallelJobs: 5, pollIntervalMs: 50, jobHandler: (job) => job.complete({ inStock: true }) });
     const approving = (async () => {
-      for (let i = 0; i < 100; i++) {
+      // up to 20 s: on a loaded machine the worker may take a few seconds to reach the approval task
+      for (let i = 0; i < 400; i++) {
         const open = await api.client("agent").searchUserTasks({ filter: { state: "CREATED", processDefinitionId: ProcessDefinitionId.assumeExists("order-approval") } }, now);
         for (const t of open.items) await api.client("agent").completeUserTask({ userTaskKey: t.userTaskKey, variables: { approved: false } });
         if (open.items.length) return;
@@ -83,7 +84,7 @@ describe("/v2 with the official client: deploy, start, work, complete", () => {
     try {
       // when
       const result = await client.createProcessInstance({
-        processDefinitionId: ProcessDefinitionId.assumeExists("order-approval"), variables: { amount: 7 }, awaitCompletion: true, requestTimeout: 10_000,
+        processDefinitionId: ProcessDefinitionId.assumeExists("order-approval"), variables: { amount: 7 }, awaitCompletion: true, requestTimeout: 25_000,
         fetchVariables: ["approved", "inStock"],
       });
       // then
