@@ -119,6 +119,7 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
       rowsEditor("catalogue.actions", cat.actions as never, [
         { key: "id", title: t("admin.id"), placeholder: "avenant" }, ...labels,
         { key: "processId", title: t("admin.process"), kind: "select", choices: processChoices },
+        { key: "activity", title: t("admin.activity"), placeholder: "Amendment" },
         { key: "condition", title: t("admin.condition"), placeholder: '=state = "client"' },
         { key: "roles", title: t("admin.roles"), kind: "csv", placeholder: "agent, manager" },
         { key: "concurrent", title: t("admin.concurrent"), kind: "checkbox" },
@@ -128,6 +129,8 @@ export async function typeEditor(main: HTMLElement, typeId: string | null): Prom
         { key: "on", title: t("admin.on"), kind: "select", choices: () => EVENTS.map((e) => ({ value: e, label: t(`admin.event.${e}`) })) },
         { key: "to", title: t("admin.toState"), kind: "select", choices: states },
         { key: "documentType", title: t("admin.documentType"), kind: "select", choices: docTypes },
+        { key: "deadline", title: t("admin.deadline"), kind: "select", choices: () => (draft.deadlines ?? []).map((d) => ({ value: d.id, label: label(d.label, d.id) })) },
+        { key: "daysBefore", title: t("admin.daysBefore"), kind: "number" },
         { key: "start", title: t("admin.start"), kind: "select", choices: processChoices },
         { key: "publish", title: t("admin.publish"), placeholder: "rib-recu" },
       ], () => ({ on: "state.changed" }), changed, t("admin.addReaction")));
