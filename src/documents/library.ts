@@ -214,7 +214,7 @@ export class DocumentLibrary {
       const [p] = await prepareFiles(this.db, this.extractor, this.limits.maxFileBytes, [file]);
       await this.store.commit(p!.temp.path, p!.temp.sha256);
       pinned = p!.temp.sha256;
-      await this.opts.engine.transaction(() => {
+      await this.opts.engine.transaction((tx) => {
         const at = this.opts.now();
         const current = this.row(doc.id);
         checkRevision(current, input.revision);
@@ -232,6 +232,9 @@ export class DocumentLibrary {
             before: { documentId: doc.id, version: current.currentVersion, filename: current.filename, status: current.status },
             after: { documentId: doc.id, version, filename: p!.filename, mime: p!.accepted.mime, size: p!.temp.size, sha256: p!.temp.sha256, status: "received" },
           });
+          // A new version is a document received again (a new RIB): the dossier's reactions see it.
+          const dossier = dossierById(this.db, dossierId);
+          if (dossier) this.opts.events.emit({ type: "document.received", dossier, documentId: doc.id, documentType: current.documentType, actor }, tx);
         }
       });
       return this.get(doc.id, access);

@@ -139,6 +139,7 @@ describe("documents: versions, status, sharing, access and journal", () => {
     expect(h.journal.verify(ctr)).to.deep.equal({ valid: true, entries: 1 });
     expect(h.received.map((e) => e.type === "document.received" && [e.dossier.reference, e.documentType, e.actor])).to.deep.equal([
       ["CLI-1", "kbis", "agent"], ["CLI-1", null, "agent"], ["CLI-1", null, "agent"],
+      ["CLI-1", "kbis", "agent"], // the new version: a KBIS received again
     ]);
   });
 
