@@ -10,6 +10,7 @@
  */
 import type Database from "better-sqlite3";
 import type { SqlCondition } from "../dossiers/access.js";
+import { ftsQuery } from "../dossiers/index-text.js";
 
 export interface DocumentHit {
   id: number;
@@ -23,17 +24,6 @@ export interface DocumentHit {
 const OPEN = "\uE000";
 const CLOSE = "\uE001";
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
-
-/**
- * The FTS5 query for what a user typed: each word quoted (no FTS syntax gets through) and, from two
- * characters on, a prefix (a one-letter prefix would merge the postings of half the vocabulary);
- * null when there is no word.
- */
-export function ftsQuery(q: string): string | null {
-  const words = (q.normalize("NFC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
-  if (words.length === 0) return null;
-  return words.map((w) => (w.length > 1 ? `"${w}"*` : `"${w}"`)).join(" ");
-}
 
 const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

@@ -30,13 +30,14 @@ export class DossierIndex {
   }
 }
 
-/** A user's words → an FTS5 query: each word a quoted prefix term, all of them required. */
+/**
+ * The FTS5 query for what a user typed (dossiers and documents alike): each word quoted, so no FTS
+ * syntax gets through, all of them required, and from two characters on a prefix ("facture" finds
+ * "factures"; a one-letter prefix would merge the postings of half the vocabulary); null when there
+ * is no word.
+ */
 export function ftsQuery(q: string): string | null {
-  const words = q
-    .normalize("NFKC")
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 8);
+  const words = (q.normalize("NFC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
   if (words.length === 0) return null;
-  return words.map((w) => `"${w.replace(/"/g, "")}"*`).join(" ");
+  return words.map((w) => (w.length > 1 ? `"${w}"*` : `"${w}"`)).join(" ");
 }

@@ -10,6 +10,7 @@ import type Database from "better-sqlite3";
 import type { Engine } from "../engine/engine.js";
 import type { HistoryRecord } from "../engine/state.js";
 import type { Journal } from "./journal.js";
+import { dossierIdOfProcess } from "./rows.js";
 import { statement } from "../persistence/statements.js";
 
 const CURSOR = "journal.history_position";
@@ -21,8 +22,6 @@ export class ProcessJournal {
   private readonly readCursor: Database.Statement;
   private readonly writeCursor: Database.Statement;
   private readonly batch: Database.Statement;
-  private readonly link: Database.Statement;
-  private readonly parent: Database.Statement;
   private readonly task: Database.Statement;
   private running = false;
   private again = false;
@@ -34,8 +33,6 @@ export class ProcessJournal {
     this.readCursor = statement(db, `SELECT value FROM dossier_meta WHERE name = '${CURSOR}'`);
     this.writeCursor = statement(db, `INSERT INTO dossier_meta (name, value) VALUES ('${CURSOR}', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`);
     this.batch = statement(db, `SELECT position, process_instance_key, created_at, records FROM history WHERE position > ? ORDER BY position LIMIT ${BATCH}`);
-    this.link = statement(db, `SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`);
-    this.parent = statement(db, `SELECT parent_process_instance_key AS parent, bpmn_process_id FROM process_instance WHERE key = ?`);
     this.task = statement(db, `SELECT assignee, name FROM user_task WHERE key = ?`);
   }
 
@@ -100,19 +97,8 @@ export class ProcessJournal {
   }
 
   private dossierOf(processInstanceKey: number, cache: Map<number, number | null>): number | null {
-    if (cache.has(processInstanceKey)) return cache.get(processInstanceKey)!;
-    let key: number | null = processInstanceKey;
-    let found: number | null = null;
-    for (let depth = 0; key !== null && depth < 20; depth++) {
-      const link = this.link.get(key) as { dossier_id: number } | undefined;
-      if (link) {
-        found = link.dossier_id;
-        break;
-      }
-      key = ((this.parent.get(key) as { parent: number | null } | undefined)?.parent ?? null);
-    }
-    cache.set(processInstanceKey, found);
-    return found;
+    if (!cache.has(processInstanceKey)) cache.set(processInstanceKey, dossierIdOfProcess(this.deps.db, processInstanceKey) ?? null);
+    return cache.get(processInstanceKey)!;
   }
 
   private journalRow(dossierId: number, processInstanceKey: number, at: number, records: HistoryRecord[]): number {

@@ -59,3 +59,17 @@ export function dossierById(db: Database.Database, id: number): DossierRow | und
   const row = statement(db, `SELECT * FROM dossier WHERE id = ?`).get(id) as Record<string, any> | undefined;
   return row ? toDossier(row) : undefined;
 }
+
+/**
+ * The id of the dossier a process instance was started for: its own link row, or that of the
+ * process that called it (call activities), up to 20 levels.
+ */
+export function dossierIdOfProcess(db: Database.Database, processInstanceKey: number): number | undefined {
+  let key: number | null = processInstanceKey;
+  for (let depth = 0; key !== null && depth < 20; depth++) {
+    const link = statement(db, `SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`).get(key) as { dossier_id: number } | undefined;
+    if (link) return link.dossier_id;
+    key = (statement(db, `SELECT parent_process_instance_key AS parent FROM process_instance WHERE key = ?`).get(key) as { parent: number | null } | undefined)?.parent ?? null;
+  }
+  return undefined;
+}

@@ -4,7 +4,7 @@
  * access predicate says so too).
  */
 import type { Domain } from "./domain.js";
-import { dossierById } from "./rows.js";
+import { dossierById, dossierIdOfProcess } from "./rows.js";
 import { statement } from "../persistence/statements.js";
 
 export function dossierOfProcess(domain: Domain, processInstanceKey: number, lang = "fr") {
@@ -16,13 +16,8 @@ export function dossierOfProcess(domain: Domain, processInstanceKey: number, lan
 
 /** The dossier a process instance (or the process that called it) was started for, if any. */
 export function linkedDossier(domain: Domain, processInstanceKey: number) {
-  let key: number | null = processInstanceKey;
-  for (let depth = 0; key !== null && depth < 20; depth++) {
-    const link = statement(domain.db, `SELECT dossier_id FROM dossier_process WHERE process_instance_key = ?`).get(key) as { dossier_id: number } | undefined;
-    if (link) return dossierById(domain.db, link.dossier_id);
-    key = (statement(domain.db, `SELECT parent_process_instance_key AS parent FROM process_instance WHERE key = ?`).get(key) as { parent: number | null } | undefined)?.parent ?? null;
-  }
-  return undefined;
+  const id = dossierIdOfProcess(domain.db, processInstanceKey);
+  return id === undefined ? undefined : dossierById(domain.db, id);
 }
 
 /** The top of a dossier's family (a customer file above its contracts and their claims). */

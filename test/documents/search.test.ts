@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { dossierVisibility } from "../../src/dossiers/access.js";
-import { ftsQuery } from "../../src/documents/search.js";
+import { ftsQuery } from "../../src/dossiers/index-text.js";
 import { startHarness, USERS, type Harness } from "./harness.js";
 import { docx, eml, odt, pdf, png, zip } from "./fixtures.js";
 

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import path from "node:path";
 import type { ApiServer } from "../api/v2/server.js";
 import { simplePdf } from "../../src/dossiers/simple-pdf.js";
-import { newCustomerFile, startDossierServer, until } from "./support.js";
+import { demoCandidate, newCustomerFile, startDossierServer, until } from "./support.js";
 
 const basic = (user: string) => `Basic ${Buffer.from(`${user}:${user}`).toString("base64")}`;
 
@@ -79,8 +79,7 @@ describe("who sees what: sectors", () => {
   let cvId: number;
   before(async () => {
     api = await startDossierServer();
-    candidate = (await api.call("GET", "/api/dossiers?type=candidat", { as: "manager" })).body.items[0].reference;
-    cvId = (await api.call("GET", `/api/dossiers/${candidate}/documents`, { as: "manager" })).body.items[0].id;
+    ({ reference: candidate, cvId } = await demoCandidate(api));
   });
   after(() => api.stop());
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { ApiServer } from "../api/v2/server.js";
-import { newCustomerFile, startDossierServer, until } from "./support.js";
+import { demoCandidate, newCustomerFile, startDossierServer, until } from "./support.js";
 
 /** Findings of the security review of the customer-file API, each reproduced as it was reported. */
 describe("review findings of the customer-file API", () => {
@@ -9,8 +9,7 @@ describe("review findings of the customer-file API", () => {
   let cvId: number;
   before(async () => {
     api = await startDossierServer();
-    candidate = (await api.call("GET", "/api/dossiers?type=candidat", { as: "manager" })).body.items[0].reference;
-    cvId = (await api.call("GET", `/api/dossiers/${candidate}/documents`, { as: "manager" })).body.items[0].id;
+    ({ reference: candidate, cvId } = await demoCandidate(api));
   });
   after(() => api.stop());
 

@@ -30,3 +30,10 @@ export function newCustomerFile(title = "Menuiserie Rousseau", email = "contact@
     parties: [{ role: "customer", party: { kind: "organisation", name: title.toUpperCase(), emails: [email], phones: [{ number: "04 72 00 11 22", label: "fixe" }], address: { postcode: "69003", city: "Lyon", country: "FR" } } }],
   };
 }
+
+/** The demo candidate (sector recrutement, which agents are not in) and the id of its CV, seen as the manager. */
+export async function demoCandidate(api: ApiServer): Promise<{ reference: string; cvId: number }> {
+  const reference = (await api.call("GET", "/api/dossiers?type=candidat", { as: "manager" })).body.items[0].reference as string;
+  const cvId = (await api.call("GET", `/api/dossiers/${reference}/documents`, { as: "manager" })).body.items[0].id as number;
+  return { reference, cvId };
+}

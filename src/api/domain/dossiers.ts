@@ -6,6 +6,7 @@
  */
 import { Router, type Request, type Response } from "express";
 import { allow, principalOf } from "../auth/guard.js";
+import { body } from "../v2/wire.js";
 import type { Domain } from "../../dossiers/domain.js";
 import { DossierError } from "../../dossiers/errors.js";
 import { fieldFilters, type ListQuery } from "../../dossiers/list.js";
@@ -17,13 +18,6 @@ export function langOf(req: Request): "fr" | "en" {
   const q = req.query["lang"];
   if (q === "en" || q === "fr") return q;
   return /^en\b/i.test(req.get("accept-language") ?? "") ? "en" : "fr";
-}
-
-function bodyOf(req: Request): Record<string, any> {
-  const b = req.body as unknown;
-  if (b === undefined || b === null || b === "") return {};
-  if (typeof b !== "object" || Array.isArray(b)) throw new DossierError("INVALID_ARGUMENT", `Expected a JSON object as the request body, but found ${Array.isArray(b) ? "a list" : typeof b}`);
-  return b as Record<string, any>;
 }
 
 /** The version a change is based on: `If-Match: "3"` (or W/"3") or `version` in the body. */
@@ -45,14 +39,17 @@ function one(value: unknown, name: string): string | undefined {
   return value;
 }
 
+/** A query parameter that must be a whole number (page, pageSize, limit, before, party). */
+function whole(req: Request, name: string): number | undefined {
+  const v = one(req.query[name], name);
+  if (v === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(v)) throw new DossierError("INVALID_ARGUMENT", `Expected '${name}' to be a whole number, but found '${v}'`);
+  return Number(v);
+}
+
 export function listQuery(req: Request): ListQuery {
   const q = req.query as Record<string, unknown>;
-  const int = (name: string) => {
-    const v = one(q[name], name);
-    if (v === undefined) return undefined;
-    if (!/^\d{1,9}$/.test(v)) throw new DossierError("INVALID_ARGUMENT", `Expected '${name}' to be a whole number, but found '${v}'`);
-    return Number(v);
-  };
+  const int = (name: string) => whole(req, name);
   const state = one(q["state"], "state");
   const out: ListQuery = { fields: fieldFilters(q) };
   const set = <K extends keyof ListQuery>(k: K, v: ListQuery[K] | undefined) => {
@@ -94,7 +91,7 @@ export function dossiersRouter(domain: Domain): Router {
     res.json(type);
   });
   router.put("/dossier-types/:typeId", allow("dossiers.configure"), async (req, res) => {
-    const saved = await domain.saveType(String(req.params["typeId"]), bodyOf(req), principalOf(res).username);
+    const saved = await domain.saveType(String(req.params["typeId"]), body(req) as Record<string, any>, principalOf(res).username);
     res.status(saved.created ? 201 : 200).json(saved.type);
   });
 
@@ -113,7 +110,7 @@ export function dossiersRouter(domain: Domain): Router {
 
   // ── one dossier ──
   router.post("/dossiers", allow("dossiers.write"), async (req, res) => {
-    const b = bodyOf(req);
+    const b = body(req) as Record<string, any>;
     const idempotencyKey = req.get("idempotency-key");
     const created = await service.create(principalOf(res), {
       type: b["type"], title: b["title"], data: b["data"], parties: b["parties"] ?? [], sector: b["sector"], owner: b["owner"], parent: b["parent"], tags: b["tags"],
@@ -129,7 +126,7 @@ export function dossiersRouter(domain: Domain): Router {
   });
   router.patch("/dossiers/:reference", allow("dossiers.write"), async (req, res) => {
     const d = find(req, res);
-    const b = bodyOf(req);
+    const b = body(req) as Record<string, any>;
     const version = expectedVersion(req, b, true)!;
     const patch: Record<string, unknown> = {};
     for (const k of ["title", "data", "tags", "owner", "sector"]) if (b[k] !== undefined) patch[k] = b[k];
@@ -138,14 +135,14 @@ export function dossiersRouter(domain: Domain): Router {
   });
   router.post("/dossiers/:reference/state", allow("dossiers.write"), async (req, res) => {
     const d = find(req, res);
-    const b = bodyOf(req);
+    const b = body(req) as Record<string, any>;
     if (b["comment"] !== undefined && (typeof b["comment"] !== "string" || b["comment"].length > 2000)) throw new DossierError("INVALID_ARGUMENT", "Expected 'comment' to be text of at most 2,000 characters");
     const saved = await service.changeState(principalOf(res), d, b["to"], expectedVersion(req, b, false), b["comment"]);
     sendDossier(req, res, 200, saved.reference);
   });
   router.post("/dossiers/:reference/parties", allow("dossiers.write"), async (req, res) => {
     const d = find(req, res);
-    const b = bodyOf(req);
+    const b = body(req) as Record<string, any>;
     const saved = await service.addParty(principalOf(res), d, { role: b["role"], ...(b["partyId"] !== undefined ? { partyId: b["partyId"] } : {}), ...(b["party"] !== undefined ? { party: b["party"] } : {}) });
     sendDossier(req, res, 201, saved.reference);
   });
@@ -160,7 +157,7 @@ export function dossiersRouter(domain: Domain): Router {
   // ── exchanges ──
   router.post("/dossiers/:reference/notes", allow("dossiers.write"), async (req, res) => {
     const d = find(req, res);
-    const b = bodyOf(req);
+    const b = body(req) as Record<string, any>;
     if (typeof b["text"] !== "string" || b["text"].trim() === "" || b["text"].length > 20_000) {
       throw new DossierError("VALIDATION_FAILED", "Expected a note: 'text' of 1 to 20,000 characters", [{ field: "text", message: "expected 1 to 20,000 characters" }]);
     }
@@ -171,7 +168,7 @@ export function dossiersRouter(domain: Domain): Router {
   });
   router.post("/dossiers/:reference/calls", allow("dossiers.write"), async (req, res) => {
     const d = find(req, res);
-    const call = checkCall(bodyOf(req));
+    const call = checkCall(body(req) as Record<string, any>);
     const dir = call.direction === "in" ? "entrant" : "sortant";
     await service.addExchange(principalOf(res), d, { action: "call.logged", summary: `Appel ${dir} — ${call.contact} : ${call.outcome}`, after: call, private: true });
     res.status(201).json({ ok: true });
@@ -181,18 +178,12 @@ export function dossiersRouter(domain: Domain): Router {
   router.get("/dossiers/:reference/journal", allow("dossiers.read"), (req, res) => {
     const me = principalOf(res);
     const d = find(req, res);
-    const whole = (name: string) => {
-      const v = one(req.query[name], name);
-      if (v === undefined) return undefined;
-      if (!/^\d{1,9}$/.test(v)) throw new DossierError("INVALID_ARGUMENT", `Expected '${name}' to be a whole number, but found '${v}'`);
-      return Number(v);
-    };
     const kind = one(req.query["kind"], "kind");
     if (kind !== undefined && kind !== "exchanges") throw new DossierError("INVALID_ARGUMENT", `Expected 'kind' to be 'exchanges' or absent, but found '${kind}'`);
     const includePrivate = seesPrivate(me, d);
-    const before = whole("before");
+    const before = whole(req, "before");
     const items = journal.entries(d.id, {
-      includePrivate, limit: whole("limit") ?? 200, ...(before !== undefined ? { beforeSeq: before } : {}),
+      includePrivate, limit: whole(req, "limit") ?? 200, ...(before !== undefined ? { beforeSeq: before } : {}),
       ...(kind === "exchanges" ? { actions: EXCHANGE_ACTIONS } : {}),
     });
     res.json({
@@ -211,7 +202,7 @@ export function dossiersRouter(domain: Domain): Router {
   });
   router.post("/dossiers/:reference/actions/:actionId", allow("dossiers.write"), async (req, res) => {
     const d = find(req, res);
-    const b = bodyOf(req);
+    const b = body(req) as Record<string, any>;
     if (b["variables"] !== undefined && (typeof b["variables"] !== "object" || Array.isArray(b["variables"]) || b["variables"] === null)) throw new DossierError("INVALID_ARGUMENT", "Expected 'variables' to be an object");
     const key = await catalogue.startAction(principalOf(res), d, service.typeOf(d), String(req.params["actionId"]), b["variables"] ?? {});
     res.status(201).json({ processInstanceKey: String(key) });

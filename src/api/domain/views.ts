@@ -4,6 +4,7 @@
  */
 import { Router } from "express";
 import { allow, principalOf } from "../auth/guard.js";
+import { body } from "../v2/wire.js";
 import type { Domain } from "../../dossiers/domain.js";
 import { DossierError } from "../../dossiers/errors.js";
 import { statement } from "../../persistence/statements.js";
@@ -20,7 +21,7 @@ export function viewsRouter(domain: Domain): Router {
 
   router.post("/dossier-views", allow("dossiers.read"), async (req, res) => {
     const me = principalOf(res);
-    const b = (req.body ?? {}) as Record<string, any>;
+    const b = body(req) as Record<string, any>;
     const problems = [];
     if (typeof b["name"] !== "string" || b["name"].trim() === "" || b["name"].length > 100) problems.push({ field: "name", message: "expected 1 to 100 characters" });
     if (b["type"] !== undefined && b["type"] !== null && !domain.types.get(b["type"])) problems.push({ field: "type", message: `expected a dossier type, but found ${JSON.stringify(b["type"])}` });
