@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a command needs when they are missing, before that command starts.
 #   bash scripts/system-deps.sh install   # before npm install/ci: the C++ toolchain better-sqlite3 compiles with
-#   bash scripts/system-deps.sh test      # `npm test` (pretest): Chromium, fonts, poppler-utils
+#   bash scripts/system-deps.sh test      # `npm test` (pretest): Chromium, fonts, poppler-utils, Dovecot
 #   bash scripts/system-deps.sh start     # `npm start` (prestart): poppler-utils only, no browser
 # Root with apt-get: installs what is missing. Otherwise: one message naming the packages and the
 # command to run, and exit status 1, so that the npm script stops before it starts.
@@ -15,10 +15,12 @@ build=( "g++:g++" "make:make" "python3:python3" )
 browser=( "chromium:${CHROMIUM_PATH:-/usr/bin/chromium}" "fontconfig:fc-list" "fonts-liberation:/usr/share/fonts/truetype/liberation" )
 # The document module extracts PDF text with pdftotext; PDF specs check pages and seals with pdftoppm and pdfsig.
 pdf=( "poppler-utils:pdftotext" )
+# The mail specs run a real IMAP server: a rootless Dovecot started by the tests (test/helpers/dovecot.ts).
+mail=( "dovecot-imapd:/usr/sbin/dovecot" )
 
 case "$profile" in
   install) wanted=( "${build[@]}" ) ;;
-  test)    wanted=( "${build[@]}" "${browser[@]}" "${pdf[@]}" ) ;;
+  test)    wanted=( "${build[@]}" "${browser[@]}" "${pdf[@]}" "${mail[@]}" ) ;;
   start)   wanted=( "${pdf[@]}" ) ;;
   *) echo "system-deps: unknown profile '$profile' (expected install, test or start)" >&2; exit 2 ;;
 esac

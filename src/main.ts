@@ -16,6 +16,7 @@ import { startDossierUpdateWorker } from "./connectors/dossier-update.js";
 import { seedDemoDossiers } from "./dossiers/demo.js";
 import { Domain } from "./dossiers/domain.js";
 import { installTypes } from "./dossiers/install.js";
+import { createCapabilities } from "./modules.js";
 
 /** Deploys every .bpmn and .form file of a folder as one deployment (unchanged files are no-ops). */
 export async function deployFolder(engine: Engine, dir: string) {
@@ -29,7 +30,7 @@ export async function deployFolder(engine: Engine, dir: string) {
   return engine.deploy(names.map((name) => ({ name, content: readFileSync(path.join(dir, name)) })));
 }
 
-export async function startServer(config: Config, log: (message: string) => void = console.log) {
+export async function startServer(config: Config, log: (message: string) => void = console.log, env: NodeJS.ProcessEnv = process.env) {
   mkdirSync(config.dataDir, { recursive: true });
   const { dataSource, db } = await openDatabase({ path: config.databasePath, synchronous: config.synchronous });
   const identity = new Identity({ db, sessionIdleMs: config.sessionIdleMs, tokenExpiryDays: config.tokenExpiryDays, log });
@@ -51,10 +52,15 @@ export async function startServer(config: Config, log: (message: string) => void
   const domain = await new Domain({ db, engine, dataDir: config.dataDir, uploadLimits: config.documentLimits }).start();
   await installTypes(domain, config.dossierTypesDir, log);
   const dossierWorker = startDossierUpdateWorker(engine, domain);
+  let listeningPort = config.port;
+  const capabilities = await createCapabilities({
+    config, env, db, engine, domain, identity, log,
+    publicUrl: () => (config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${listeningPort}`).replace(/\/+$/, ""),
+  });
   if (firstStart && config.demoData && config.demoAccounts && config.adminPasswordIsDefault) {
     for (const line of await seedDemoDossiers(domain, identity)) log(line);
   }
-  const app = createApp({ domain, engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy, searchLimits: config.searchLimits, allowedHosts: config.allowedHosts });
+  const app = createApp({ domain, modules: { apiRouters: capabilities.apiRouters(), pageRouters: capabilities.pageRouters() }, engine, identity, log: console.error, secureCookies: config.secureCookies, trustProxy: config.trustProxy, searchLimits: config.searchLimits, allowedHosts: config.allowedHosts });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -65,6 +71,8 @@ export async function startServer(config: Config, log: (message: string) => void
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  listeningPort = port;
+  await capabilities.start();
   log(`Dossier listening on http://${config.host}:${port} (data in ${config.dataDir}, synchronous=${config.synchronous})`);
   const sweeper = setInterval(() => identity.sessions.sweep(), 10 * 60_000);
   sweeper.unref();
@@ -78,12 +86,13 @@ export async function startServer(config: Config, log: (message: string) => void
     await closed;
     clearInterval(reaper);
     clearTimeout(deadline);
+    await capabilities.stop();
     await dossierWorker.close();
     await domain.stop();
     await engine.stop();
     await dataSource.destroy();
   };
-  return { engine, identity, domain, server, port, stop };
+  return { engine, identity, domain, capabilities, server, port, stop };
 }
 
 const isEntryPoint = process.argv[1] !== undefined && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href;

@@ -5,7 +5,7 @@
  * (see auth/authenticate.ts); every route names its permission.
  */
 import { EventEmitter } from "node:events";
-import express, { type Express } from "express";
+import express, { type Express, type Router } from "express";
 import compression from "compression";
 import helmet from "helmet";
 import type { Engine } from "../engine/engine.js";
@@ -50,11 +50,13 @@ export interface AppDeps {
   allowedHosts?: AllowedHost[];
   /** The customer-file domain, served under /api (dossiers, parties, documents, search). */
   domain?: Domain;
+  /** The capability modules' routers (src/modules.ts): /api ones beside the domain's, page ones at the root. */
+  modules?: { apiRouters: Router[]; pageRouters: Router[] };
 }
 
 export const APP_VERSION = "8.9.0-dossier";
 
-export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false, searchLimits = DEFAULT_SEARCH_LIMITS, allowedHosts = [], domain }: AppDeps): Express {
+export function createApp({ engine, identity, log = console.error, secureCookies = false, version = APP_VERSION, longPollMs = 10_000, loginRateLimit, trustProxy = false, searchLimits = DEFAULT_SEARCH_LIMITS, allowedHosts = [], domain, modules }: AppDeps): Express {
   const app = express();
   const lifecycle = new EventEmitter();
   lifecycle.setMaxListeners(0);
@@ -73,8 +75,9 @@ export function createApp({ engine, identity, log = console.error, secureCookies
   app.use(authRouter(identity, authOptions));
   app.use("/v2", createV2Router({ engine, identity, sql: new Sql(engine.store.db), lifecycle, version, defaultLongPollMs: longPollMs, searchLimits }));
   app.use(legacyRouter(engine));
-  if (domain) app.use("/api", domainRouter({ domain }));
+  if (domain) app.use("/api", domainRouter({ domain, moduleRouters: modules?.apiRouters ?? [] }));
   app.use(uiRouter({ engine, identity, ...(domain ? { domain } : {}) }));
+  for (const router of modules?.pageRouters ?? []) app.use(router);
   app.use((req, _res, next) => next(new ApiError("NOT_FOUND", `No route for ${req.method} ${req.path}`)));
   app.use(problemHandler(log));
   return app;

@@ -43,6 +43,10 @@ export interface EngineTransaction {
   activateAdHocElements(adHocSubProcessInstanceKey: number, request: AdHocActivation): void;
   /** Completes a job in the same transaction as the domain work it did (exactly-once workers). */
   completeJob(jobKey: number, variables?: Record<string, unknown>): void;
+  /** Completes a user task with the domain work its submission did (a portal page storing its files). */
+  completeUserTask(userTaskKey: number, variables?: Record<string, unknown>): void;
+  /** Cancels a running process instance (a dossier closed with its processes). */
+  cancelInstance(processInstanceKey: number): void;
   /** Runs after the transaction committed (never inside it). */
   afterCommit(fn: () => void): void;
 }
@@ -179,6 +183,8 @@ export class Engine {
           return { messageKey, correlations: correlations.map(({ processInstanceKey, elementId }) => ({ processInstanceKey, elementId })) };
         },
         completeJob: (jobKey, variables) => completeJob(rt, jobKey, variables),
+        completeUserTask: (userTaskKey, variables) => completeUserTask(rt, userTaskKey, variables),
+        cancelInstance: (processInstanceKey) => cancelInstance(rt, processInstanceKey),
         activateAdHocElements: (key, request) => activateAdHocElements(rt, key, request),
         afterCommit: (fn) => void after.push(fn),
       };

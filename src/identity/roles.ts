@@ -57,6 +57,26 @@ export const PERMISSIONS = [
   "parties.write",
   /** Import parties from CSV and merge duplicates. */
   "parties.manage",
+  /** The mail area: mails received and sent, SMS sent, the quarantine (mails of dossiers one cannot see stay hidden). */
+  "mail.read",
+  /** Mailboxes, intake rules, quarantine decisions (retry, assign, discard). */
+  "mail.manage",
+  /** Document and mail templates: edit, preview, publish. */
+  "templates.manage",
+  /** Publish public pages (forms at /p/<slug>) and configure the customer portal. */
+  "portal.manage",
+  /** The archive: archived records, their journal, audit reports, the disposal list (read). */
+  "archive.read",
+  /** Archivist's work: retention rules, legal holds, integrity audits, disposal review, repairs. */
+  "archive.manage",
+  /** Approve a disposal (a manager, after the archivist's review). */
+  "archive.approve",
+  /** Invoices, payments, reminders and the receivables dashboards (read). */
+  "invoices.read",
+  /** Collector's work: record payments, promises, late-payment reasons, disputes; send a reminder. */
+  "invoices.write",
+  /** Imports, dunning scenarios, bulk reminders, credit limits, ERP connection. */
+  "invoices.manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -71,25 +91,25 @@ export interface RoleDefinition {
   permissions: readonly Permission[];
 }
 
-const READ: Permission[] = ["cluster.read", "definitions.read", "dossiers.read", "parties.read"];
+const READ: Permission[] = ["cluster.read", "definitions.read", "dossiers.read", "parties.read", "mail.read", "invoices.read"];
 
 export const ROLES: Record<RoleId, RoleDefinition> = {
   administrator: { roleId: "administrator", name: "Administrator", description: "Everything, including users, groups and the clock", permissions: PERMISSIONS },
   designer: {
     roleId: "designer", name: "Designer", description: "Deploys models and forms, tries them out (starts, operates, runs workers)",
-    permissions: [...READ, "definitions.deploy", "instances.read", "instances.start", "instances.operate", "instances.work", "events.publish", "jobs.work", "expressions.evaluate", "dossiers.configure"],
+    permissions: [...READ, "definitions.deploy", "instances.read", "instances.start", "instances.operate", "instances.work", "events.publish", "jobs.work", "expressions.evaluate", "dossiers.configure", "templates.manage", "portal.manage"],
   },
   agent: {
     roleId: "agent", name: "Agent", description: "Works the tasks assigned to them or to their groups; starts cases",
-    permissions: [...READ, "instances.start", "instances.work", "tasks.read", "tasks.work", "dossiers.write", "parties.write"],
+    permissions: [...READ, "instances.start", "instances.work", "tasks.read", "tasks.work", "dossiers.write", "parties.write", "invoices.write"],
   },
   manager: {
     roleId: "manager", name: "Manager", description: "Sees the team's work and reassigns it; starts cases and publishes business events",
-    permissions: [...READ, "instances.read", "instances.start", "instances.work", "events.publish", "tasks.read", "tasks.work", "tasks.assign", "tasks.all", "identity.read", "dossiers.write", "parties.write", "parties.manage"],
+    permissions: [...READ, "instances.read", "instances.start", "instances.work", "events.publish", "tasks.read", "tasks.work", "tasks.assign", "tasks.all", "identity.read", "dossiers.write", "parties.write", "parties.manage", "mail.manage", "archive.read", "archive.approve", "invoices.write", "invoices.manage"],
   },
   auditor: {
     roleId: "auditor", name: "Auditor", description: "Reads everything, changes nothing",
-    permissions: [...READ, "instances.read", "tasks.read", "tasks.all", "identity.read", "dossiers.all"],
+    permissions: [...READ, "instances.read", "tasks.read", "tasks.all", "identity.read", "dossiers.all", "archive.read"],
   },
 };
 

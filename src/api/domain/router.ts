@@ -21,16 +21,19 @@ const MAX_BODY_DEPTH = 32;
 export interface DomainApiDeps {
   domain: Domain;
   uploadLimits?: { maxFileBytes?: number; maxFiles?: number };
+  /** The capability modules' /api routers (mail, portal, signature, archive, receivables; src/modules.ts). */
+  moduleRouters?: Router[];
 }
 
 /** The routers of /api in mounting order (the export route before `/dossiers/:reference`). */
-export function domainRouters({ domain, uploadLimits }: DomainApiDeps): Router[] {
+export function domainRouters({ domain, uploadLimits, moduleRouters = [] }: DomainApiDeps): Router[] {
   return [
     exportsRouter(domain),
     dossiersRouter(domain),
     viewsRouter(domain),
     partiesRouter({ engine: domain.engine, parties: domain.parties }),
     documentsRouter({ db: domain.db, engine: domain.engine, documents: domain.documents, uploadLimits: { ...domain.documents.limits, ...(uploadLimits ?? {}) } }),
+    ...moduleRouters,
   ];
 }
 

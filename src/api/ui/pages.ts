@@ -18,13 +18,17 @@ function repositoryRoot(): string {
 
 export const BUILD_DIR = path.join(repositoryRoot(), "public", "build");
 
-export const PAGES = ["login", "inbox", "dossiers", "designer", "operate", "admin"] as const;
+export const PAGES = ["login", "inbox", "dossiers", "designer", "operate", "admin", "mail", "templates", "archive", "receivables"] as const;
 
 /** Deeper paths served by a page's shell (the page reads location.pathname). */
 const SUB_ROUTES: Array<[string, (typeof PAGES)[number]]> = [
   ["/dossiers/:reference", "dossiers"],
   ["/admin/dossier-types", "admin"],
   ["/admin/dossier-types/:typeId", "admin"],
+  ["/mail/:section", "mail"],
+  ["/templates/:name", "templates"],
+  ["/archive/:section", "archive"],
+  ["/receivables/:section", "receivables"],
 ];
 
 function shell(page: string): string {
