@@ -1,7 +1,7 @@
 /**
  * The capability modules around the customer file, built in dependency order and wired by hand:
  * templates (Handlebars, Chromium PDF) → mail (sending, SMS, intake) → portal (links, public and
- * private pages, accounts) → signature → archive → receivables. Each module's factory lives in its
+ * private pages, accounts) → signature → archive → receivables → insights (KPIs, dashboards) → erp (Dolibarr). Each module's factory lives in its
  * folder (`src/<module>/module.ts`), takes the context and the services of the modules before it,
  * and returns its routers and its start/stop. main.ts builds them once; the tests build them the
  * same way (test/helpers/modules.ts).
@@ -21,6 +21,8 @@ import { createPortalModule } from "./portal/module.js";
 import { createSignatureModule } from "./signature/module.js";
 import { createArchiveModule } from "./archive/module.js";
 import { createReceivablesModule } from "./receivables/module.js";
+import { createInsightsModule } from "./insights/module.js";
+import { createErpModule } from "./erp/module.js";
 
 export interface ModuleContext {
   config: Config;
@@ -60,12 +62,14 @@ export async function createCapabilities(ctx: ModuleContext) {
   const mail = await createMailModule(ctx, { templates: templates.renderer });
   const intake = await createMailIntakeModule(ctx, { sent: mail.sent });
   const portal = await createPortalModule(ctx, { outbox: mail.outbox, sms: mail.sms, links, templates: templates.renderer });
-  const signature = await createSignatureModule(ctx, { outbox: mail.outbox, sms: mail.sms, links, templates: templates.renderer, pdf: templates.pdf, certificate });
+  const signature = await createSignatureModule(ctx, { outbox: mail.outbox, sms: mail.sms, links, templates: templates.renderer, pdf: templates.pdf, certificate, portal: portal.api });
   const archive = await createArchiveModule(ctx, { certificate, pdf: templates.pdf });
-  const receivables = await createReceivablesModule(ctx, { outbox: mail.outbox, sms: mail.sms, links, templates: templates.renderer, pdf: templates.pdf });
-  const modules: CapabilityModule[] = [templates.module, mail.module, intake.module, portal.module, signature.module, archive.module, receivables.module];
+  const receivables = await createReceivablesModule(ctx, { outbox: mail.outbox, sms: mail.sms, links, templates: templates.renderer, pdf: templates.pdf, portal: portal.api });
+  const insights = await createInsightsModule(ctx);
+  const erp = await createErpModule(ctx);
+  const modules: CapabilityModule[] = [templates.module, mail.module, intake.module, portal.module, signature.module, archive.module, receivables.module, insights.module, erp.module];
   return {
-    links, certificate, templates, mail, intake, portal, signature, archive, receivables, modules,
+    links, certificate, templates, mail, intake, portal, signature, archive, receivables, insights, erp, modules,
     apiRouters: () => modules.flatMap((m) => m.apiRouters ?? []),
     pageRouters: () => modules.flatMap((m) => m.pageRouters ?? []),
     async start() {

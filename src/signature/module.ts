@@ -3,11 +3,12 @@ import type { CapabilityModule, ModuleContext } from "../modules.js";
 import type { Outbox, SmsOutbox } from "../mail/api.js";
 import type { PdfRenderer, TemplateRenderer } from "../templates/api.js";
 import type { Links } from "../portal/links.js";
+import type { PortalApi } from "../portal/api.js";
 import type { OrganisationCertificate } from "./certificate.js";
 
 export async function createSignatureModule(
   _ctx: ModuleContext,
-  _deps: { outbox: Outbox; sms: SmsOutbox; links: Links; templates: TemplateRenderer; pdf: PdfRenderer; certificate: OrganisationCertificate },
+  _deps: { outbox: Outbox; sms: SmsOutbox; links: Links; templates: TemplateRenderer; pdf: PdfRenderer; certificate: OrganisationCertificate ; portal: PortalApi },
 ): Promise<{ module: CapabilityModule }> {
   return { module: { name: "signature" } };
 }

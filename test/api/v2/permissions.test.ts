@@ -14,6 +14,8 @@ import { ROWS as PORTAL } from "../matrix/portal.js";
 import { ROWS as RECEIVABLES } from "../matrix/receivables.js";
 import { ROWS as SIGNATURE } from "../matrix/signature.js";
 import { ROWS as TEMPLATES } from "../matrix/templates.js";
+import { ROWS as INSIGHTS } from "../matrix/insights.js";
+import { ROWS as ERP } from "../matrix/erp.js";
 
 /**
  * The permission matrix: every route × every role (and no credentials) → allowed or 403 (401).
@@ -67,7 +69,7 @@ const MATRIX: Record<string, string> = {
   "GET /api/dossiers/{reference}/documents": "ADGMU", "POST /api/dossiers/{reference}/documents": "AGM", "POST /api/dossiers/{reference}/documents/{documentId}/link": "AGM",
   "GET /api/documents/{id}": "ADGMU", "GET /api/documents/{id}/content": "ADGMU", "POST /api/documents/{id}/versions": "AGM", "POST /api/documents/{id}/status": "AGM",
   // The capability modules' rows, one file each (test/api/matrix/).
-  ...TEMPLATES, ...MAIL, ...MAIL_INTAKE, ...PORTAL, ...SIGNATURE, ...ARCHIVE, ...RECEIVABLES,
+  ...TEMPLATES, ...MAIL, ...MAIL_INTAKE, ...PORTAL, ...SIGNATURE, ...ARCHIVE, ...RECEIVABLES, ...INSIGHTS, ...ERP,
 };
 
 const LETTER = { A: ROLE_USERS.administrator, D: ROLE_USERS.designer, G: ROLE_USERS.agent, M: ROLE_USERS.manager, U: ROLE_USERS.auditor } as const;
