@@ -9,6 +9,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, si
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import forge from "node-forge";
+import { ConfigError } from "../config.js";
 
 export interface OrganisationCertificate {
   /** The PKCS#12 bytes and passphrase (what @signpdf's P12Signer takes). */
@@ -40,7 +41,8 @@ export interface CertificateOptions {
   log?: (message: string) => void;
 }
 
-export class CertificateError extends Error {}
+/** A ConfigError: the start stops with its message (main.ts), naming the setting. */
+export class CertificateError extends ConfigError {}
 
 function fromP12(p12: Buffer, passphrase: string, source: string, selfSigned: boolean): OrganisationCertificate {
   let asn1: forge.asn1.Asn1;
