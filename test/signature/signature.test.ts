@@ -1,0 +1,261 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import type { ApiServer } from "../api/v2/server.js";
+import type { SignatureService } from "../../src/signature/service.js";
+import { until } from "../dossiers/support.js";
+import { codeOf, martinFile, pageCsrf, pagePost, startSignatureServer, threePagePdf, tokenOf, uploadPdf, type Recorded } from "./support.js";
+
+const out = mkdtempSync(path.join(tmpdir(), "signature-spec-"));
+
+describe("electronic signature: request, SMS code, seal, evidence, verification", function () {
+  this.timeout(60_000);
+  let api: ApiServer;
+  let recorded: Recorded;
+  let service: SignatureService;
+  let file: Awaited<ReturnType<typeof martinFile>>;
+  let documentId: number;
+
+  before(async () => {
+    ({ api, recorded } = await startSignatureServer());
+    service = api.server.capabilities.signature.service;
+    file = await martinFile(api);
+    documentId = await uploadPdf(api, file.reference, await threePagePdf());
+  });
+  after(() => api.stop());
+
+  const create = (body: Record<string, unknown>, as = "agent") => api.call("POST", `/api/dossiers/${file.reference}/signatures`, { as, body });
+  const lastMailTo = (partyId: number) => [...recorded.mails].reverse().find((m) => m.to.some((r) => typeof r === "object" && "partyId" in r && r.partyId === partyId))!;
+
+  it("should refuse to start when a signer party has no mobile phone, naming the party", async () => {
+    const res = await create({ documents: [documentId], signers: [{ role: "customer" }] });
+    expect(res.status).to.equal(400);
+    expect(res.body.detail).to.match(new RegExp(`^Expected party #${file.customer} \\(BOULANGERIE MARTIN SARL, role Customer\\) to have a mobile phone number for the SMS code, but found none`));
+    expect((await api.call("GET", `/api/dossiers/${file.reference}/signatures`, { as: "agent" })).body.items).to.have.length(0);
+  });
+
+  it("should refuse a document that is not a PDF of the dossier", async () => {
+    const res = await create({ documents: [999999], signers: [{ role: "decisionMaker" }] });
+    expect(res.status).to.equal(400);
+    expect(res.body.detail).to.contain("documents[0]: expected a document of");
+  });
+
+  it("should walk the customer then the countersigner to a sealed contract and a sealed evidence file", async () => {
+    const created = await create({ documents: [documentId], signers: [{ role: "decisionMaker", order: 1 }, { username: "agent", order: 2 }], message: "Merci de signer votre contrat.", expiresIn: "P10D", title: "Contrat multirisque Boulangerie Martin" });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.status).to.equal("sent");
+    expect(created.body.signers.map((s: any) => s.status)).to.deep.equal(["invited", "waiting"]);
+    const id = created.body.id as number;
+    const mail = lastMailTo(file.julie);
+    expect(mail.purpose).to.equal("signature.invitation");
+    expect(mail.subject).to.contain("Contrat multirisque Boulangerie Martin");
+    const token = tokenOf(mail);
+    expect(token).to.have.length(43);
+    // only the hash of the token is stored
+    expect(JSON.stringify(api.server.domain.db.prepare("SELECT * FROM access_link").all())).not.to.contain(token);
+
+    // the countersigner may not sign before the customer
+    const early = await api.call("POST", `/api/signatures/${id}/sign`, { as: "agent", body: { consent: true } });
+    expect(early.status).to.equal(409);
+    expect(early.body.detail).to.equal("Expected Julie Martin to sign first (signing order 2), but that signer has not signed yet");
+
+    const page = await fetch(`${api.base}/signature/${token}`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get("cache-control")).to.contain("no-store");
+    const csrf = await pageCsrf(api, token);
+    const state = await (await fetch(`${api.base}/signature/${token}/state`)).json();
+    expect(state.signer).to.include({ name: "Julie Martin", status: "invited", maskedPhone: "+336******78" });
+    expect(state.consent).to.contain("eIDAS");
+    const pdf = Buffer.from(await (await fetch(`${api.base}${state.documents[0].url}`)).arrayBuffer());
+
+    expect((await pagePost(api, token, "/code", {}, "forged")).status).to.equal(403);
+    const sent = await pagePost(api, token, "/code", {}, csrf);
+    expect(sent.status, JSON.stringify(sent.body)).to.equal(201);
+    expect(sent.body.maskedPhone).to.equal("+336******78");
+    const sms = recorded.sms.at(-1)!;
+    expect(sms).to.include({ to: "+33612345678", sensitive: true, purpose: "signature.otp" });
+    const code = codeOf(sms);
+    expect(code).to.match(/^\d{6}$/);
+    const again = await pagePost(api, token, "/code", {}, csrf);
+    expect(again.status).to.equal(429);
+    expect(again.body.detail).to.match(/^A code was sent less than a minute ago/);
+
+    const wrong = await pagePost(api, token, "/sign", { code: code === "000000" ? "111111" : "000000", consent: true }, csrf);
+    expect(wrong.status).to.equal(400);
+    expect(wrong.body.detail).to.equal("Wrong code: 4 tries left");
+    expect((await pagePost(api, token, "/sign", { code, consent: false }, csrf)).status).to.equal(400);
+    const { createHash } = await import("node:crypto");
+    const signed = await pagePost(api, token, "/sign", { code, consent: true, localTime: "Tue Dec 08 2026 10:00:00 GMT+0100", timeZone: "Europe/Paris", documentSha256: [createHash("sha256").update(pdf).digest("hex")] }, csrf);
+    expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
+    expect(signed.body.status).to.equal("partially_signed");
+    const twice = await pagePost(api, token, "/sign", { code, consent: true }, csrf);
+    expect(twice.status).to.equal(409);
+    expect(twice.body.detail).to.equal("Julie Martin has already signed this request");
+
+    // the code is nowhere at rest: not in the SQLite file, not in its WAL
+    const dataDir = api.server.capabilities.signature.service ? path.dirname(api.server.domain.db.name) : "";
+    for (const name of readdirSync(dataDir).filter((n) => /\.(sqlite|db)(-wal)?$|sqlite/.test(n))) {
+      expect(readFileSync(path.join(dataDir, name)).includes(Buffer.from(code)), `${name} holds the code`).to.equal(false);
+    }
+    expect(api.logs.join("\n")).not.to.contain(code);
+
+    const counter = await api.call("POST", `/api/signatures/${id}/sign`, { as: "agent", body: { consent: true } });
+    expect(counter.status, JSON.stringify(counter.body)).to.equal(200);
+    await service.idle();
+    const done = (await api.call("GET", `/api/signatures/${id}`, { as: "agent" })).body;
+    expect(done.status, done.sealError).to.equal("completed");
+    expect(done.certificate.selfSigned).to.equal(true);
+    const signedPdf = service.sealedContent(done.sealedDocumentId);
+    const evidencePdf = service.sealedContent(done.evidenceDocumentId);
+    writeFileSync(path.join(out, "signed.pdf"), signedPdf);
+    writeFileSync(path.join(out, "evidence.pdf"), evidencePdf);
+
+    for (const name of ["signed.pdf", "evidence.pdf"]) {
+      const report = spawnSync("pdfsig", [path.join(out, name)], { encoding: "utf8" }).stdout;
+      expect(report, name).to.contain("Signature is Valid.");
+      expect(report, name).to.contain("Certificate issuer is unknown.");
+      expect(report, name).to.contain("ETSI.CAdES.detached");
+      expect(report, name).to.contain("Total document signed");
+    }
+    const text = execFileSync("pdftotext", ["-layout", path.join(out, "signed.pdf"), "-"], { encoding: "utf8" });
+    expect(execFileSync("pdfinfo", [path.join(out, "signed.pdf")], { encoding: "utf8" })).to.match(/Pages:\s+4/);
+    expect(text).to.contain("Page de signature");
+    expect(text).to.contain("Julie Martin");
+    expect(text).to.contain(`demande de signature n° ${id}`);
+    expect(text).to.match(/Agent|agent/);
+    const evidenceText = execFileSync("pdftotext", [path.join(out, "evidence.pdf"), "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    expect(evidenceText).to.contain("otp.verified");
+    expect(evidenceText).to.contain(done.documents[0].sha256);
+    expect(evidenceText).to.contain("eIDAS");
+    expect(evidenceText).to.contain("AUTO-SIGNÉ");
+
+    const journal = (await api.call("GET", `/api/dossiers/${file.reference}/journal?pageSize=100`, { as: "agent" })).body.items.map((e: any) => e.action);
+    for (const action of ["signature.created", "signature.sent", "signature.invited", "signature.signed", "signature.completed"]) expect(journal).to.include(action);
+
+    // verification page: authentic, then one byte changed
+    const verify = async (bytes: Buffer) => (await fetch(`${api.base}/verification`, { method: "POST", headers: { "content-type": "application/pdf" }, body: bytes })).json();
+    const ok = await verify(signedPdf);
+    expect(ok.verdict).to.equal("authentic");
+    expect(ok.registered).to.include({ requestId: id, kind: "contract", dossierReference: file.reference });
+    expect((await verify(evidencePdf)).verdict).to.equal("authentic");
+    const altered = Buffer.from(signedPdf);
+    altered[Math.floor(altered.indexOf("/ByteRange") / 2)] ^= 0x01;
+    writeFileSync(path.join(out, "altered.pdf"), altered);
+    const bad = await verify(altered);
+    expect(bad.verdict).to.equal("altered");
+    expect(bad.seal.problem).to.equal("the document was altered after it was sealed");
+    expect(spawnSync("pdfsig", [path.join(out, "altered.pdf")], { encoding: "utf8" }).stdout).not.to.contain("Signature is Valid.");
+    expect((await verify(await threePagePdf())).verdict).to.equal("unknown");
+    const notPdf = await fetch(`${api.base}/verification`, { method: "POST", headers: { "content-type": "application/pdf" }, body: "hello" });
+    expect(notPdf.status).to.equal(415);
+
+    // the finished page offers the signed document
+    const finalState = await (await fetch(`${api.base}/signature/${token}/state`)).json();
+    expect(finalState.request.status).to.equal("completed");
+    expect(finalState.signedDocument).to.be.a("string");
+  });
+
+  it("should lock a signer after 5 wrong codes, let the dossier's agent unlock it, and expire a code after 10 minutes (engine clock pinned)", async () => {
+    const created = await create({ documents: [documentId], signers: [{ role: "decisionMaker" }] });
+    const id = created.body.id as number;
+    const token = tokenOf(lastMailTo(file.julie));
+    const csrf = await pageCsrf(api, token);
+    const clock = api.server.engine.clock as unknown as { pin(ms: number): void; reset(): void };
+    const t0 = Date.now();
+    try {
+      clock.pin(t0);
+      expect((await pagePost(api, token, "/code", {}, csrf)).status).to.equal(201);
+      const code = codeOf(recorded.sms.at(-1)!);
+      clock.pin(t0 + 10 * 60_000 + 1);
+      const late = await pagePost(api, token, "/sign", { code, consent: true }, csrf);
+      expect(late.status).to.equal(409);
+      expect(late.body.detail).to.match(/^This code has expired/);
+      expect((await pagePost(api, token, "/code", {}, csrf)).status).to.equal(201);
+      const fresh = codeOf(recorded.sms.at(-1)!);
+      const other = fresh === "123456" ? "654321" : "123456";
+      for (let i = 1; i <= 4; i++) expect((await pagePost(api, token, "/sign", { code: other, consent: true }, csrf)).body.detail).to.equal(`Wrong code: ${5 - i} tr${5 - i > 1 ? "ies" : "y"} left`);
+      const fifth = await pagePost(api, token, "/sign", { code: other, consent: true }, csrf);
+      expect(fifth.status).to.equal(429);
+      expect(fifth.body.detail).to.match(/locked until the sender unlocks it/);
+      // even the right code no longer signs
+      expect((await pagePost(api, token, "/sign", { code: fresh, consent: true }, csrf)).status).to.equal(429);
+      const view = (await api.call("GET", `/api/signatures/${id}`, { as: "agent" })).body;
+      expect(view.signers[0]).to.include({ status: "locked", failedAttempts: 5 });
+      // another sector's user sees nothing of it
+      expect((await api.call("GET", `/api/signatures/${id}`, { as: "manager" })).status).to.be.oneOf([200, 404]);
+      const unlocked = await api.call("POST", `/api/signatures/${id}/signers/${view.signers[0].id}/unlock`, { as: "agent" });
+      expect(unlocked.status).to.equal(200);
+      expect(unlocked.body.signers[0]).to.include({ status: "invited", failedAttempts: 0 });
+      clock.pin(t0 + 12 * 60_000);
+      expect((await pagePost(api, token, "/code", {}, csrf)).status).to.equal(201);
+      expect((await pagePost(api, token, "/sign", { code: codeOf(recorded.sms.at(-1)!), consent: true }, csrf)).status).to.equal(200);
+    } finally {
+      clock.reset();
+    }
+    await service.idle();
+  });
+
+  it("should limit the codes a signer can ask for", async () => {
+    const created = await create({ documents: [documentId], signers: [{ role: "decisionMaker" }] });
+    const token = tokenOf(lastMailTo(file.julie));
+    const csrf = await pageCsrf(api, token);
+    const clock = api.server.engine.clock as unknown as { pin(ms: number): void; reset(): void };
+    const t0 = Date.now();
+    try {
+      for (let i = 0; i < 5; i++) {
+        clock.pin(t0 + i * 61_000);
+        expect((await pagePost(api, token, "/code", {}, csrf)).status).to.equal(201);
+      }
+      clock.pin(t0 + 6 * 61_000);
+      const sixth = await pagePost(api, token, "/code", {}, csrf);
+      expect(sixth.status).to.equal(429);
+      expect(sixth.body.detail).to.equal("Expected at most 5 codes for one signature, but 5 were sent already: ask the sender for help");
+    } finally {
+      clock.reset();
+    }
+    await api.call("POST", `/api/signatures/${created.body.id}/cancel`, { as: "agent", body: { reason: "test" } });
+    expect((await fetch(`${api.base}/signature/${token}`)).status).to.equal(410);
+  });
+
+  it("should answer 404 for a link of another purpose and 410 for an expired request, which the periodic check closes", async () => {
+    const other = await api.server.engine.transaction(() => api.server.capabilities.links.issue({ partyId: file.julie, purpose: "portal.task", subject: "task:1" }));
+    expect((await fetch(`${api.base}/signature/${other.token}`)).status).to.equal(404);
+    expect((await fetch(`${api.base}/signature/${"x".repeat(43)}/state`)).status).to.equal(404);
+    const created = await create({ documents: [documentId], signers: [{ role: "decisionMaker" }], expiresIn: "PT1H", reminders: { every: "PT20M", count: 1 } });
+    const token = tokenOf(lastMailTo(file.julie));
+    const mails = recorded.mails.length;
+    const clock = api.server.engine.clock as unknown as { pin(ms: number): void; reset(): void };
+    try {
+      clock.pin(Date.now() + 30 * 60_000);
+      expect(await service.tick()).to.deep.equal({ expired: 0, reminded: 1 });
+      const reminder = recorded.mails.at(-1)!;
+      expect(recorded.mails.length).to.equal(mails + 1);
+      expect(reminder.subject).to.match(/^Rappel : /);
+      expect((await fetch(`${api.base}/signature/${token}`)).status, "the old link was replaced").to.equal(410);
+      clock.pin(Date.now() + 2 * 3600_000);
+      expect(await service.tick()).to.deep.equal({ expired: 1, reminded: 0 });
+      const page = await fetch(`${api.base}/signature/${tokenOf(reminder)}`);
+      expect(page.status).to.equal(410);
+      const state = await (await fetch(`${api.base}/signature/${tokenOf(reminder)}/state`)).json();
+      expect(state.request.status).to.equal("expired");
+      const csrf = await pageCsrf(api, tokenOf(reminder));
+      expect((await pagePost(api, tokenOf(reminder), "/code", {}, csrf)).status).to.equal(410);
+    } finally {
+      clock.reset();
+    }
+    expect((await api.call("GET", `/api/signatures/${created.body.id}`, { as: "agent" })).body.status).to.equal("expired");
+  });
+
+  it("should record a decline with its reason", async () => {
+    await create({ documents: [documentId], signers: [{ role: "decisionMaker" }] });
+    const token = tokenOf(lastMailTo(file.julie));
+    const csrf = await pageCsrf(api, token);
+    expect((await pagePost(api, token, "/decline", { reason: "" }, csrf)).status).to.equal(400);
+    const declined = await pagePost(api, token, "/decline", { reason: "Le montant de la prime ne correspond pas au devis." }, csrf);
+    expect(declined.status).to.equal(200);
+    expect(declined.body.status).to.equal("declined");
+    expect((await fetch(`${api.base}/signature/${token}`)).status).to.equal(410);
+  });
+});
