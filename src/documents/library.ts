@@ -11,7 +11,7 @@
 import { promises as fsp } from "node:fs";
 import type { Readable } from "node:stream";
 import type Database from "better-sqlite3";
-import type { Engine } from "../engine/engine.js";
+import type { Engine, EngineTransaction } from "../engine/engine.js";
 import type { SqlCondition } from "../dossiers/access.js";
 import { DossierError, type FieldProblem } from "../dossiers/errors.js";
 import type { DossierEvents } from "../dossiers/events.js";
@@ -59,6 +59,13 @@ export interface DocumentLibraryOptions {
   log?: (message: string) => void;
 }
 
+/** Files checked, extracted and stored, waiting for their rows (see DocumentLibrary.prepareUpload). */
+export interface PreparedUpload {
+  prepared: Prepared[];
+  pinned: string[];
+  temps: TempFile[];
+}
+
 export interface ContentFile {
   path: string;
   mime: string;
@@ -70,6 +77,13 @@ export interface ContentFile {
 
 
 export class DocumentLibrary {
+  /**
+   * Set by the archive module: why a dossier's documents may not change (it is archived), or null.
+   * Adding, new versions, status changes and links into such a dossier are refused (INVALID_STATE).
+   */
+  frozen: ((dossierId: number) => string | null) | undefined;
+  /** Set by the archive module: told of every download of a stored file (an archived record's is journaled; it may refuse a destroyed one). */
+  onContent: ((file: { documentId: number; version: number; sha256: string; actor: string | null }) => void) | undefined;
   readonly store: BlobStore;
   readonly limits: DocumentLimits;
   private readonly db: Database.Database;
@@ -141,11 +155,12 @@ export class DocumentLibrary {
   }
 
   /** The stored file of a version (the current one by default) of a document the caller sees. */
-  content(documentId: number, access: SqlCondition, version?: number): ContentFile {
+  content(documentId: number, access: SqlCondition, version?: number, actor: string | null = null): ContentFile {
     const doc = this.visible(documentId, access);
     const n = version ?? doc.currentVersion;
     const v = this.db.prepare(`SELECT * FROM document_version WHERE document_id = ? AND version = ?`).get(doc.id, n) as Record<string, any> | undefined;
     if (!v) throw new DossierError("NOT_FOUND", `Expected a version ${n} of document ${documentId}, but it has versions 1 to ${doc.currentVersion}`);
+    this.onContent?.({ documentId: doc.id, version: n, sha256: v["sha256"], actor });
     return { path: this.store.pathOf(v["sha256"]), mime: v["mime"], size: v["size"], sha256: v["sha256"], filename: v["filename"], version: n };
   }
 
@@ -162,46 +177,86 @@ export class DocumentLibrary {
    */
   async add(input: { dossier: DossierRow; documentType?: string | null; files: TempFile[]; actor: string | null }): Promise<DocumentView[]> {
     const { dossier, files, actor } = input;
-    const pinned: string[] = [];
+    let upload: PreparedUpload | undefined;
     try {
       const documentType = this.checkDocumentType(dossier, input.documentType ?? null);
-      if (files.length === 0) throw new DossierError("INVALID_ARGUMENT", "Expected at least one file in the 'file' field, but found none");
-      if (files.length > this.limits.maxFiles) throw new DossierError("PAYLOAD_TOO_LARGE", `Expected at most ${this.limits.maxFiles} files per upload, but found ${files.length}`);
-      const prepared = await prepareFiles(this.db, this.extractor, this.limits.maxFileBytes, files);
-      for (const p of prepared) {
-        await this.store.commit(p.temp.path, p.temp.sha256);
-        pinned.push(p.temp.sha256);
-      }
-      const ids = await this.opts.engine.transaction((tx) => {
-        const at = this.opts.now();
-        const added: number[] = [];
-        for (const p of prepared) {
-          this.insertBlob(p, at);
-          const id = Number(
-            this.db
-              .prepare(`INSERT INTO document (document_type, status, status_reason, current_version, title, filename, created_at, created_by, updated_at, version) VALUES (?, 'received', NULL, 1, ?, ?, ?, ?, ?, 1)`)
-              .run(documentType, p.filename, p.filename, at, actor, at).lastInsertRowid,
-          );
-          this.insertVersion(id, 1, p, at, actor);
-          this.db.prepare(`INSERT INTO dossier_document (dossier_id, document_id, added_at, added_by) VALUES (?, ?, ?, ?)`).run(dossier.id, id, at, actor);
-          this.db.prepare(`INSERT INTO document_fts (rowid, filename, body) VALUES (?, ?, ?)`).run(id, p.filename, p.text ?? "");
-          this.opts.journal.append({
-            dossierId: dossier.id, at, actor, action: "document.added",
-            summary: `${p.filename}${documentType ? ` (${this.labelIn(dossier, documentType)})` : ""}`,
-            before: null,
-            after: { documentId: id, documentType, filename: p.filename, version: 1, mime: p.accepted.mime, size: p.temp.size, sha256: p.temp.sha256 },
-          });
-          this.opts.events.emit({ type: "document.received", dossier, documentId: id, documentType, actor }, tx);
-          added.push(id);
-        }
-        return added;
-      });
+      upload = await this.prepareUpload(files);
+      const ready = upload;
+      const ids = await this.opts.engine.transaction((tx) => this.addIn(tx, { dossier, documentType, upload: ready, actor }));
       const rows = ids.map((id) => toDocumentRow(this.db.prepare(`SELECT * FROM document WHERE id = ?`).get(id) as Record<string, any>));
       return documentViews(this.db, rows, { sql: "d.id = ?", params: [dossier.id] }, (type) => this.labelIn(dossier, type));
     } finally {
-      for (const sha of pinned) this.store.unpin(sha);
+      if (upload) this.releaseUpload(upload);
       await Promise.all(files.map((f) => fsp.rm(f.path, { force: true })));
     }
+  }
+
+  /**
+   * First half of an upload whose rows commit with other work (a portal form creating its dossier,
+   * a portal task completed with its files): every file checked by content (all or nothing), text
+   * extracted and each file made durable under its SHA-256, outside any transaction. Write the rows
+   * with `addIn` inside the caller's transaction, then `releaseUpload` (in a finally) whatever happened.
+   */
+  async prepareUpload(files: TempFile[]): Promise<PreparedUpload> {
+    const upload: PreparedUpload = { prepared: [], pinned: [], temps: files };
+    try {
+      if (files.length === 0) throw new DossierError("INVALID_ARGUMENT", "Expected at least one file in the 'file' field, but found none");
+      if (files.length > this.limits.maxFiles) throw new DossierError("PAYLOAD_TOO_LARGE", `Expected at most ${this.limits.maxFiles} files per upload, but found ${files.length}`);
+      upload.prepared = await prepareFiles(this.db, this.extractor, this.limits.maxFileBytes, files);
+      for (const p of upload.prepared) {
+        await this.store.commit(p.temp.path, p.temp.sha256);
+        upload.pinned.push(p.temp.sha256);
+      }
+      return upload;
+    } catch (error) {
+      this.releaseUpload(upload);
+      await Promise.all(files.map((f) => fsp.rm(f.path, { force: true })));
+      throw error;
+    }
+  }
+
+  /** The document type id if the dossier's type expects it (null for none); a 400 naming the expected ones otherwise. */
+  documentTypeFor(dossier: DossierRow, documentType: string | null): string | null {
+    return this.checkDocumentType(dossier, documentType);
+  }
+
+  /**
+   * Second half: the rows of a prepared upload (blob, document, version, link, FTS, journal,
+   * `document.received`) inside the caller's transaction; `indexes` picks some of its files (all by default).
+   */
+  addIn(tx: EngineTransaction, input: { dossier: DossierRow; documentType: string | null; upload: PreparedUpload; actor: string | null; indexes?: number[] }): number[] {
+    const { dossier, documentType, upload, actor } = input;
+    this.refuseFrozen([dossier.id]);
+    const at = this.opts.now();
+    const added: number[] = [];
+    const chosen = input.indexes ? input.indexes.map((i) => upload.prepared[i]!).filter(Boolean) : upload.prepared;
+    for (const p of chosen) {
+      this.insertBlob(p, at);
+      const id = Number(
+        this.db
+          .prepare(`INSERT INTO document (document_type, status, status_reason, current_version, title, filename, created_at, created_by, updated_at, version) VALUES (?, 'received', NULL, 1, ?, ?, ?, ?, ?, 1)`)
+          .run(documentType, p.filename, p.filename, at, actor, at).lastInsertRowid,
+      );
+      this.insertVersion(id, 1, p, at, actor);
+      this.db.prepare(`INSERT INTO dossier_document (dossier_id, document_id, added_at, added_by) VALUES (?, ?, ?, ?)`).run(dossier.id, id, at, actor);
+      this.db.prepare(`INSERT INTO document_fts (rowid, filename, body) VALUES (?, ?, ?)`).run(id, p.filename, p.text ?? "");
+      this.opts.journal.append({
+        dossierId: dossier.id, at, actor, action: "document.added",
+        summary: `${p.filename}${documentType ? ` (${this.labelIn(dossier, documentType)})` : ""}`,
+        before: null,
+        after: { documentId: id, documentType, filename: p.filename, version: 1, mime: p.accepted.mime, size: p.temp.size, sha256: p.temp.sha256 },
+      });
+      this.opts.events.emit({ type: "document.received", dossier, documentId: id, documentType, actor }, tx);
+      added.push(id);
+    }
+    return added;
+  }
+
+  /** Unpins the files of a prepared upload (an orphan without rows is then the sweeper's) and removes its temporary files. */
+  releaseUpload(upload: PreparedUpload): void {
+    for (const sha of upload.pinned) this.store.unpin(sha);
+    upload.pinned = [];
+    for (const f of upload.temps) void fsp.rm(f.path, { force: true });
   }
 
   /** A new version of a document the caller sees; the old ones are kept, the status goes back to `received`. */
@@ -214,34 +269,48 @@ export class DocumentLibrary {
       const [p] = await prepareFiles(this.db, this.extractor, this.limits.maxFileBytes, [file]);
       await this.store.commit(p!.temp.path, p!.temp.sha256);
       pinned = p!.temp.sha256;
-      await this.opts.engine.transaction((tx) => {
-        const at = this.opts.now();
-        const current = this.row(doc.id);
-        checkRevision(current, input.revision);
-        const version = current.currentVersion + 1;
-        this.insertBlob(p!, at);
-        this.insertVersion(doc.id, version, p!, at, actor);
-        this.db
-          .prepare(`UPDATE document SET current_version = ?, filename = ?, status = 'received', status_reason = NULL, updated_at = ?, version = version + 1 WHERE id = ?`)
-          .run(version, p!.filename, at, doc.id);
-        this.db.prepare(`DELETE FROM document_fts WHERE rowid = ?`).run(doc.id);
-        this.db.prepare(`INSERT INTO document_fts (rowid, filename, body) VALUES (?, ?, ?)`).run(doc.id, p!.filename, p!.text ?? "");
-        for (const dossierId of this.dossierIdsOf(doc.id)) {
-          this.opts.journal.append({
-            dossierId, at, actor, action: "document.version.added", summary: `${p!.filename} (version ${version})`,
-            before: { documentId: doc.id, version: current.currentVersion, filename: current.filename, status: current.status },
-            after: { documentId: doc.id, version, filename: p!.filename, mime: p!.accepted.mime, size: p!.temp.size, sha256: p!.temp.sha256, status: "received" },
-          });
-          // A new version is a document received again (a new RIB): the dossier's reactions see it.
-          const dossier = dossierById(this.db, dossierId);
-          if (dossier) this.opts.events.emit({ type: "document.received", dossier, documentId: doc.id, documentType: current.documentType, actor }, tx);
-        }
-      });
+      await this.opts.engine.transaction((tx) => this.writeVersion(tx, doc.id, p!, actor, input.revision));
       return this.get(doc.id, access);
     } finally {
       if (pinned) this.store.unpin(pinned);
       await fsp.rm(file.path, { force: true });
     }
+  }
+
+  /**
+   * A new version's rows inside the caller's transaction (a rendered contract stored with its job's
+   * completion): `upload` is a prepareUpload of one file, released by the caller afterwards.
+   */
+  addVersionIn(tx: EngineTransaction, input: { documentId: number; upload: PreparedUpload; actor: string | null }): number {
+    const p = input.upload.prepared[0];
+    if (!p) throw new DossierError("INVALID_ARGUMENT", "Expected one prepared file for the new version, but found none");
+    return this.writeVersion(tx, input.documentId, p, input.actor);
+  }
+
+  private writeVersion(tx: EngineTransaction, documentId: number, p: Prepared, actor: string | null, revision?: number): number {
+    const at = this.opts.now();
+    this.refuseFrozen(this.dossierIdsOf(documentId));
+    const current = this.row(documentId);
+    checkRevision(current, revision);
+    const version = current.currentVersion + 1;
+    this.insertBlob(p, at);
+    this.insertVersion(documentId, version, p, at, actor);
+    this.db
+      .prepare(`UPDATE document SET current_version = ?, filename = ?, status = 'received', status_reason = NULL, updated_at = ?, version = version + 1 WHERE id = ?`)
+      .run(version, p.filename, at, documentId);
+    this.db.prepare(`DELETE FROM document_fts WHERE rowid = ?`).run(documentId);
+    this.db.prepare(`INSERT INTO document_fts (rowid, filename, body) VALUES (?, ?, ?)`).run(documentId, p.filename, p.text ?? "");
+    for (const dossierId of this.dossierIdsOf(documentId)) {
+      this.opts.journal.append({
+        dossierId, at, actor, action: "document.version.added", summary: `${p.filename} (version ${version})`,
+        before: { documentId: documentId, version: current.currentVersion, filename: current.filename, status: current.status },
+        after: { documentId: documentId, version, filename: p.filename, mime: p.accepted.mime, size: p.temp.size, sha256: p.temp.sha256, status: "received" },
+      });
+      // A new version is a document received again (a new RIB): the dossier's reactions see it.
+      const dossier = dossierById(this.db, dossierId);
+      if (dossier) this.opts.events.emit({ type: "document.received", dossier, documentId: documentId, documentType: current.documentType, actor }, tx);
+    }
+    return version;
   }
 
   /** Accepts or refuses a document (a reason is required to refuse). */
@@ -258,6 +327,7 @@ export class DocumentLibrary {
       throw new DossierError("VALIDATION_FAILED", `Expected a valid status change, but ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`, problems);
     }
     await this.opts.engine.transaction(() => {
+      this.refuseFrozen(this.dossierIdsOf(doc.id));
       const current = this.row(doc.id);
       checkRevision(current, input.revision);
       const newReason = reason || null;
@@ -291,6 +361,7 @@ export class DocumentLibrary {
   linkIn(dossier: DossierRow, documentId: number, actor: string | null): boolean {
     const exists = this.db.prepare(`SELECT 1 FROM document WHERE id = ?`).get(documentId);
     if (!exists) throw new DossierError("NOT_FOUND", `Expected to find a document '${documentId}', but none was found`);
+    this.refuseFrozen([dossier.id]);
     const at = this.opts.now();
     const result = this.db
       .prepare(`INSERT INTO dossier_document (dossier_id, document_id, added_at, added_by) VALUES (?, ?, ?, ?) ON CONFLICT (dossier_id, document_id) DO NOTHING`)
@@ -307,6 +378,14 @@ export class DocumentLibrary {
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────
+
+  /** INVALID_STATE when one of these dossiers is archived (the archive module says why). */
+  private refuseFrozen(dossierIds: number[]): void {
+    for (const id of dossierIds) {
+      const why = this.frozen?.(id);
+      if (why) throw new DossierError("INVALID_STATE", why);
+    }
+  }
 
   private visible(documentId: number, access: SqlCondition): DocumentRow {
     const row = Number.isSafeInteger(documentId) ? visibleDocumentRow(this.db, documentId, access) : undefined;

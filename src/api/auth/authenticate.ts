@@ -16,6 +16,11 @@ import { readCookie } from "../http/cookies.js";
 export const SESSION_COOKIE = "dossier_session";
 export const CSRF_HEADER = "x-csrf-token";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/**
+ * The portal's pages (/p, /portail) have their own sessions (src/portal): the back-office
+ * cookie means nothing there (and its CSRF check must not refuse a visitor who is also an agent).
+ */
+const OUTSIDER_PATHS = /^\/(p|portail)(\/|$)/;
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -44,7 +49,7 @@ export function authenticate(identity: Identity): RequestHandler {
       }
       throw new ApiError("UNAUTHENTICATED", `Expected the Basic or Bearer authorization scheme, but found '${scheme}'`);
     }
-    const cookie = readCookie(req.get("cookie"), SESSION_COOKIE);
+    const cookie = OUTSIDER_PATHS.test(req.path) ? undefined : readCookie(req.get("cookie"), SESSION_COOKIE);
     if (cookie) {
       const principal = identity.session(cookie);
       if (principal) {

@@ -68,7 +68,7 @@ export function listQuery(req: Request): ListQuery {
 }
 
 /** The exchanges of the timeline: notes, logged calls and (later) mails. */
-const EXCHANGE_ACTIONS = ["note.added", "call.logged", "mail.received", "mail.sent"];
+const EXCHANGE_ACTIONS = ["note.added", "call.logged", "mail.received", "mail.sent", "portal.message"];
 
 export function dossiersRouter(domain: Domain): Router {
   const router = Router();
