@@ -2,19 +2,21 @@
  * The helpers every template gets. Locale comes from the render (`@locale`, "fr" by default).
  *
  *  date d "long"|"short"|"datetime"|"iso"   "7 décembre 2026" / "December 7, 2026" (1er for the first in French)
- *  money cents "EUR"                        amounts are CENTS by default (1234 56 → "1 234,56 €" / "€1,234.56");
- *                                           `from="decimal"` for 1234.56
+ *  money cents "EUR"                        amounts are CENTS by default (123456 → "1 234,56 €" / "€1,234.56");
+ *                                           `from="decimal"` for 1234.56; a dossier amount field
+ *                                           ({amount: 1840, currency: "EUR"}, decimal) is taken as it is
  *  amountInWords cents "EUR"                "mille deux cent trente-quatre euros et cinquante-six centimes"
  *  words n                                  a whole number in words
  *  number n decimals=2                      "1 234,5"
  *  percent x                                a FRACTION (0.2 → "20 %" / "20%"); `decimals=1`
  *  eq ne lt lte gt gte and or not           conditionals ({{#if (eq dossier.state "client")}})
  *  sum list "field" · multiply a b · add a b · subtract a b · count list
- *  default value "fallback"                 the fallback when value is missing, null or ""
+ *  default value "fallback"                 the first of its values that is not missing, null or "" (any number of them)
  *  upper lower capitalize                   "DUPONT", "dupont", "Dupont"
  *  join list ", "                           a list of strings
+ *  paragraphs text                          plain text (escaped) as <p> paragraphs, line breaks kept
  */
-import type { HelperDelegate, HelperOptions } from "handlebars";
+import Handlebars, { type HelperDelegate, type HelperOptions } from "handlebars";
 import { amountToWords, numberToWords, type WordsLocale } from "./words.js";
 
 export type Locale = "fr" | "en";
@@ -49,6 +51,15 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   return String(value);
+}
+
+/** A dossier's amount field ({amount: 1840, currency: "EUR"}, a decimal amount). */
+function amountField(value: unknown): { amount: unknown; currency?: string } | undefined {
+  if (value && typeof value === "object" && !Array.isArray(value) && "amount" in value) {
+    const o = value as { amount: unknown; currency?: unknown };
+    return { amount: o.amount, ...(typeof o.currency === "string" ? { currency: o.currency } : {}) };
+  }
+  return undefined;
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -91,9 +102,10 @@ export function createHelpers(settings: HelperSettings): Record<string, HelperDe
 
   const money: HelperDelegate = (...args: unknown[]) => {
     const { params, options } = split(args);
-    const currency = params[1] === undefined ? "EUR" : String(params[1]).toUpperCase();
-    const from = (options.hash as { from?: unknown }).from ?? "cents";
-    const raw = toNumber("money", params[0]);
+    const field = amountField(params[0]);
+    const currency = params[1] === undefined ? (field?.currency ?? "EUR") : String(params[1]).toUpperCase();
+    const from = field ? "decimal" : ((options.hash as { from?: unknown }).from ?? "cents");
+    const raw = toNumber("money", field ? field.amount : params[0]);
     let amount: number;
     if (from === "cents") {
       if (!Number.isInteger(raw)) throw new TypeError(`money: expected an amount in cents (a whole number), but found ${raw}; write money value "${currency}" from="decimal" for a decimal amount`);
@@ -109,10 +121,11 @@ export function createHelpers(settings: HelperSettings): Record<string, HelperDe
 
   const amountInWords: HelperDelegate = (...args: unknown[]) => {
     const { params, options } = split(args);
-    const from = (options.hash as { from?: unknown }).from ?? "cents";
-    const raw = toNumber("amountInWords", params[0]);
+    const field = amountField(params[0]);
+    const from = field ? "decimal" : ((options.hash as { from?: unknown }).from ?? "cents");
+    const raw = toNumber("amountInWords", field ? field.amount : params[0]);
     const cents = from === "decimal" ? Math.round(raw * 100) : raw;
-    return amountToWords(cents, params[1] === undefined ? "EUR" : String(params[1]), localeOf(options) as WordsLocale);
+    return amountToWords(cents, params[1] === undefined ? (field?.currency ?? "EUR") : String(params[1]), localeOf(options) as WordsLocale);
   };
 
   const words: HelperDelegate = (...args: unknown[]) => {
@@ -180,17 +193,30 @@ export function createHelpers(settings: HelperSettings): Record<string, HelperDe
     lte: compare((a, b) => Number(a) <= Number(b)),
     gt: compare((a, b) => Number(a) > Number(b)),
     gte: compare((a, b) => Number(a) >= Number(b)),
-    and: (...args: unknown[]) => split(args).params.every(Boolean),
-    or: (...args: unknown[]) => split(args).params.some(Boolean),
-    not: (...args: unknown[]) => !split(args).params[0],
-    default: (...args: unknown[]) => {
-      const { params } = split(args);
-      const value = params[0];
-      return value === undefined || value === null || value === "" ? params[1] : value;
+    // As JavaScript's && and ||: the deciding value itself, so (and list (sum list "x")) is nothing without a list.
+    and: (...args: unknown[]) => {
+      const params = split(args).params;
+      const falsy = params.findIndex((v) => !v);
+      return falsy === -1 ? params[params.length - 1] : params[falsy];
     },
+    or: (...args: unknown[]) => {
+      const params = split(args).params;
+      const truthy = params.findIndex(Boolean);
+      return truthy === -1 ? params[params.length - 1] : params[truthy];
+    },
+    not: (...args: unknown[]) => !split(args).params[0],
+    // The first value that is not missing, null or "": {{default variables.x dossier.fields.x "à définir"}}.
+    default: (...args: unknown[]) => split(args).params.find((value) => value !== undefined && value !== null && value !== ""),
     upper: text("upper", (s, l) => s.toLocaleUpperCase(TAGS[l])),
     lower: text("lower", (s, l) => s.toLocaleLowerCase(TAGS[l])),
     capitalize: text("capitalize", (s, l) => s.charAt(0).toLocaleUpperCase(TAGS[l]) + s.slice(1)),
+    // Plain text with blank lines as paragraphs and line breaks kept, every character escaped first.
+    paragraphs: (...args: unknown[]) => {
+      const value = split(args).params[0];
+      if (value === undefined || value === null || value === "") return "";
+      const html = String(value).replace(/\r\n?/g, "\n").split(/\n\s*\n/).map((p) => `<p>${Handlebars.Utils.escapeExpression(p.trim()).replace(/\n/g, "<br>")}</p>`).join("\n");
+      return new Handlebars.SafeString(html);
+    },
     join: (...args: unknown[]) => {
       const { params } = split(args);
       return listOf("join", params[0]).filter((v) => v !== undefined && v !== null && v !== "").map(String).join(params[1] === undefined ? ", " : String(params[1]));
