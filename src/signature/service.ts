@@ -299,9 +299,12 @@ export class SignatureService {
         if (!link) return void problems.push(`signers[${i}]: expected a party of ${dossier.reference}, but party #${JSON.stringify(s.partyId)} is not one`);
         role = typeof s.role === "string" && s.role ? s.role : link.role;
       } else if (typeof s.role === "string" && s.role) {
-        role = s.role;
-        partyId = dossierParties.find((p) => p.role === role)?.partyId;
-        if (partyId === undefined) return void problems.push(`signers[${i}]: expected a party in the role '${role}' on ${dossier.reference}, but found none`);
+        // "decisionMaker|customer": the first of these roles that a party holds on the dossier
+        const roles = s.role.split("|").map((r) => r.trim()).filter(Boolean);
+        const found = roles.map((r) => dossierParties.find((p) => p.role === r)).find((p) => p !== undefined);
+        if (!found) return void problems.push(`signers[${i}]: expected a party in the role ${roles.map((r) => `'${r}'`).join(" or ")} on ${dossier.reference}, but found none`);
+        role = found.role;
+        partyId = found.partyId;
       } else return void problems.push(`signers[${i}]: expected a role, a partyId or a username, but found ${JSON.stringify(s)}`);
       const party = this.deps.domain.parties.get(partyId!);
       if (!party) return void problems.push(`signers[${i}]: party #${partyId} does not exist`);

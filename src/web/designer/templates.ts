@@ -45,6 +45,18 @@ const FRENCH: Record<string, string> = {
   "Signer name": "Nom du signataire", "Full name of the signer": "Nom complet du signataire",
   "Signer email": "E-mail du signataire", "Where the signature link is sent": "Adresse à laquelle le lien de signature est envoyé",
   "Signer mobile phone": "Mobile du signataire", "Receives the SMS code": "Reçoit le code par SMS",
+  // signature.request v2 (src/connectors/signature-request.ts)
+  "Sends the dossier's PDF documents for electronic signature (personal link by e-mail, 6-digit code by SMS, signers in order), then completes with signatureRequestId. Follow it with an intermediate message catch 'signature-completed', correlation key =string(signatureRequestId): it carries signatureOutcome (signed, declined, expired, canceled), signedDocumentId and evidenceDocumentId.":
+    "Envoie les PDF du dossier en signature électronique (lien personnel par e-mail, code à 6 chiffres par SMS, signataires dans l'ordre), puis se termine avec signatureRequestId. Faites-le suivre d'un événement intermédiaire de message 'signature-completed', clé de corrélation =string(signatureRequestId) : il apporte signatureOutcome (signed, declined, expired, canceled), signedDocumentId et evidenceDocumentId.",
+  Documents: "Documents",
+  "Document ids of the dossier to sign, or the output of document.render ({documentId}), or a list of them": "Identifiants des documents du dossier à signer, ou la sortie de document.render ({documentId}), ou une liste",
+  Signers: "Signataires",
+  "List of {role|partyId|username, order}: parties of the dossier in a role (\"decisionMaker|customer\" = the first role present) sign by link + SMS code, a back-office username countersigns from the 360° view; the same order = parallel":
+    "Liste de {role|partyId|username, order} : les intervenants du dossier dans un rôle (\"decisionMaker|customer\" = le premier rôle présent) signent par lien + code SMS, un utilisateur interne (username) contresigne depuis la vue 360° ; même ordre = en parallèle",
+  Title: "Titre", "Shown to the signers and on the signature page": "Affiché aux signataires et sur la page de signature",
+  "A personal message in the invitation mail": "Un message personnel dans l'e-mail d'invitation",
+  "ISO 8601 duration after which the request expires (links included)": "Durée ISO 8601 après laquelle la demande expire (liens compris)",
+  Reminders: "Relances", "How many reminders (every 3 days), or {every: \"P3D\", count: 2}": "Nombre de relances (tous les 3 jours), ou {every: \"P3D\", count: 2}",
   "Expires after": "Expire après", "ISO 8601 duration after which the link expires": "Durée ISO 8601 après laquelle le lien expire",
   "Process variable that receives the signed document reference": "Variable du processus qui reçoit la référence du document signé",
   Documents: "Documents", "FEEL list of document references to archive": "Liste FEEL des références de documents à archiver",

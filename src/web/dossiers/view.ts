@@ -13,6 +13,9 @@ import { dossierType, getDossier, label, type Dossier, type TypeDefinition } fro
 import { DocumentsSection } from "./documents.js";
 import { FieldsSection } from "./edit.js";
 import { JournalSection } from "./journal.js";
+import { LinksSection, portalInfo } from "./links.js";
+import { MessagesSection } from "./messages.js";
+import { SignaturesSection } from "./signatures.js";
 import { childrenSection, processesSection, tasksSection } from "./related.js";
 import { TimelineSection } from "./timeline.js";
 import { daysLeftBadge, fill, stateBadge, toast } from "./widgets.js";
@@ -28,6 +31,9 @@ export class DossierView {
   private readonly documents: DocumentsSection;
   private readonly fields: FieldsSection;
   private readonly journal: JournalSection;
+  private readonly signatures: SignaturesSection;
+  private readonly links: LinksSection;
+  private readonly messages: MessagesSection;
 
   constructor(private readonly session: Session, private readonly main: HTMLElement, private readonly reference: string) {
     const reload = () => this.reload();
@@ -36,6 +42,9 @@ export class DossierView {
     this.documents = new DocumentsSection(reference, canWrite, reload);
     this.fields = new FieldsSection(reference, canWrite, (d) => this.updated(d));
     this.journal = new JournalSection(reference);
+    this.signatures = new SignaturesSection(reference, session, reload);
+    this.links = new LinksSection(reference, canWrite);
+    this.messages = new MessagesSection(reference, canWrite);
   }
 
   async start(): Promise<void> {
@@ -58,14 +67,14 @@ export class DossierView {
         " › ", h("span", {}, this.dossier.reference)),
       this.header,
       h("div", { class: "dossier-grid" },
-        h("div", { class: "col-main" }, this.tasks, this.timeline.element, this.documents.element),
-        h("div", { class: "col-side" }, this.fields.element, this.children, this.processes, this.journal.element))));
+        h("div", { class: "col-main" }, this.tasks, this.signatures.element, this.timeline.element, this.messages.element, this.documents.element),
+        h("div", { class: "col-side" }, this.fields.element, this.links.element, this.children, this.processes, this.journal.element))));
     this.render();
     if (new URLSearchParams(location.search).get("created")) {
       toast(t("dossiers.view.created", { reference: this.reference }));
       history.replaceState(null, "", location.pathname + location.hash);
     }
-    await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load()]);
+    await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load(), this.signatures.load(), this.loadPortal()]);
     // #documents, #journal, … (the global search links a document hit to #documents).
     const follow = () => { const anchor = location.hash.slice(1); if (anchor) document.getElementById(`section-${anchor}`)?.scrollIntoView(); };
     follow();
@@ -78,9 +87,21 @@ export class DossierView {
       this.dossier = await getDossier(this.reference);
       if (this.dossier.typeVersion !== this.type.version) this.type = await dossierType(this.dossier.type);
       this.render();
-      await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load()]);
+      await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load(), this.signatures.load(), this.loadPortal()]);
     } catch (e) {
       showError(e);
+    }
+  }
+
+  /** The portal's links, waiting tasks and message thread (one request). */
+  private async loadPortal(): Promise<void> {
+    try {
+      const info = await portalInfo(this.reference);
+      this.links.render(info);
+      this.messages.render(info.messages);
+    } catch {
+      this.links.element.hidden = true;
+      this.messages.element.hidden = true;
     }
   }
 
