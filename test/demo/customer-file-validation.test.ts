@@ -1,7 +1,9 @@
 /**
  * Demo content: "Validation d'un dossier client" (processes/customer-file-validation.bpmn), deployed from
  * processes/ as `npm start` does, and walked along its main paths to one of its two ends: "Dossier validé"
- * or "Dossier refusé" (not conform, or documents still missing after 15 days).
+ * or "Dossier refusé" (not conform, or documents still missing after 15 days). The reminders and the refusal are
+ * `mail.send` jobs (no worker runs here: the spec checks what each job asks for and completes it as the worker would;
+ * test/mail/ runs the worker against an SMTP sink).
  */
 import { expect } from "chai";
 import { visited, type TestEngine } from "../helpers/engine.js";
@@ -29,6 +31,16 @@ describe("demo: validation of a customer file (customer-file-validation)", () =>
     expect(t.engine.processInstance(pi)?.state).to.equal("COMPLETED");
     return visited(t.engine, pi).filter((id) => id === "Validated" || id === "Refused");
   };
+  /** The mail.send jobs waiting at `elementId`, completed as the worker does once the mail is sent. */
+  const sendMails = async (pi: number, elementId: string) => {
+    const jobs = (await t.engine.activateJobs({ type: "mail.send", worker: "spec", timeout: 60_000, maxJobsToActivate: 10 })).filter((j) => j.processInstanceKey === pi);
+    for (const job of jobs) {
+      expect(job.elementId).to.equal(elementId);
+      await t.engine.completeJob(job.jobKey, { mailStatus: "sent" });
+    }
+    return jobs;
+  };
+  const mailJobs = (pi: number, elementId: string) => t.engine.jobs({ processInstanceKey: pi }).filter((j) => j.type === "mail.send" && j.elementId === elementId && (j.state === "CREATABLE" || j.state === "ACTIVATABLE" || j.state === "ACTIVATED"));
   const toConformityCheck = async (pi: number) => {
     await complete(openTask(pi, "CollectDocuments", "agents", "collect-documents"), ALL_DOCUMENTS);
     return openTask(pi, "ConformityCheck", "reviewers", "conformity-check");
@@ -65,39 +77,40 @@ describe("demo: validation of a customer file (customer-file-validation)", () =>
     expect(visited(t.engine, pi).filter((id) => id === "CollectDocuments")).to.have.length(2);
   });
 
-  it("should create a reminder task every 2 days while the documents are awaited, three times at most", async () => {
-    // given
+  it("should e-mail the customer every 2 days while the documents are awaited, three times at most, listing what is missing", async () => {
+    // given a file whose RIB is missing
     const pi = await start();
+    await complete(openTask(pi, "CollectDocuments", "agents", "collect-documents"), { kbis: true, rib: false, decisionMakerId: true, comment: "RIB à recevoir" });
 
     // when 2 days pass without the documents
     await passTimers(2 * DAY);
 
-    // then an agent is asked to remind the customer, and the collection task stays open
-    const first = openTask(pi, "RemindCustomer", "agents", "remind-customer");
+    // then the customer is sent the "relance-pieces" mail, and the collection task stays open
+    const [first] = await sendMails(pi, "RemindCustomer");
+    expect(first!.variables).to.deep.include({ toRole: "customer", template: "relance-pieces", rib: false, kbis: true });
     expect(openTasks(pi, "CollectDocuments")).to.have.length(1);
-    await complete(first, { reminderChannel: "telephone", reminderNote: "Le client envoie le RIB demain" });
 
     // and every 2 more days another, three in all
     await passTimers(2 * DAY);
-    await complete(openTask(pi, "RemindCustomer", "agents", "remind-customer"), { reminderChannel: "email" });
+    expect(await sendMails(pi, "RemindCustomer")).to.have.length(1);
     await passTimers(2 * DAY);
-    await complete(openTask(pi, "RemindCustomer", "agents", "remind-customer"), { reminderChannel: "email" });
+    expect(await sendMails(pi, "RemindCustomer")).to.have.length(1);
     await passTimers(2 * DAY);
-    expect(openTasks(pi, "RemindCustomer")).to.deep.equal([]);
+    expect(mailJobs(pi, "RemindCustomer")).to.deep.equal([]);
     expect(visited(t.engine, pi).filter((id) => id === "CustomerReminded")).to.have.length(3);
   });
 
   it("should withdraw a pending reminder once the file is complete", async () => {
-    // given a reminder nobody handled yet
+    // given a reminder mail not sent yet
     const pi = await start();
     await passTimers(2 * DAY);
-    openTask(pi, "RemindCustomer", "agents", "remind-customer");
+    expect(mailJobs(pi, "RemindCustomer")).to.have.length(1);
 
     // when the documents arrive
     await toConformityCheck(pi);
 
     // then the reminder is gone
-    expect(openTasks(pi, "RemindCustomer")).to.deep.equal([]);
+    expect(mailJobs(pi, "RemindCustomer")).to.deep.equal([]);
     expect(visited(t.engine, pi, "ELEMENT_TERMINATED")).to.include("RemindCustomer");
     expect(visited(t.engine, pi)).to.include("DocumentsReceived");
   });
@@ -109,9 +122,9 @@ describe("demo: validation of a customer file (customer-file-validation)", () =>
 
     // when
     await complete(check, { conform: false, refusalReason: "Le Kbis ne correspond pas à la société du devis" });
-    const notify = openTask(pi, "NotifyRefusal", "agents", "notify-refusal");
     expect(openTasks(pi, "PrepareContract")).to.deep.equal([]);
-    await complete(notify, { refusalChannel: "email", customerNotified: true });
+    const [notify] = await sendMails(pi, "NotifyRefusal");
+    expect(notify!.variables).to.deep.include({ toRole: "customer", template: "refus-dossier", refusalReason: "Le Kbis ne correspond pas à la société du devis" });
 
     // then
     expect(endedAt(pi)).to.deep.equal(["Refused"]);
@@ -123,18 +136,32 @@ describe("demo: validation of a customer file (customer-file-validation)", () =>
     const pi = await start();
     await complete(openTask(pi, "CollectDocuments", "agents", "collect-documents"), { kbis: true, rib: false, decisionMakerId: false });
     for (let day = 0; day < 14; day += 2) await passTimers(2 * DAY);
-    expect(openTasks(pi, "RemindCustomer").length).to.be.greaterThan(0);
+    expect(mailJobs(pi, "RemindCustomer").length).to.be.greaterThan(0);
 
     // when the 15th day comes
     await passTimers(1 * DAY);
 
     // then collection stops, reminders included, and the customer is informed of the refusal
     expect(openTasks(pi, "CollectDocuments")).to.deep.equal([]);
-    expect(openTasks(pi, "RemindCustomer")).to.deep.equal([]);
+    expect(mailJobs(pi, "RemindCustomer")).to.deep.equal([]);
     expect(visited(t.engine, pi, "ELEMENT_TERMINATED")).to.include("CollectDocumentsPhase");
     expect(t.engine.variables(pi)["refusalReason"]).to.equal("Pièces justificatives non reçues dans le délai de 15 jours");
-    await complete(openTask(pi, "NotifyRefusal", "agents", "notify-refusal"), { refusalChannel: "courrier", customerNotified: true });
+    await sendMails(pi, "NotifyRefusal");
     expect(endedAt(pi)).to.deep.equal(["Refused"]);
     expect(visited(t.engine, pi)).to.include("DocumentsDeadline");
+  });
+
+  it("should leave the refusal to an agent when the customer cannot be e-mailed", async () => {
+    // given a refused file
+    const pi = await start();
+    await complete(await toConformityCheck(pi), { conform: false, refusalReason: "Devis non conforme" });
+
+    // when the mail is rejected (no e-mail address for the customer)
+    const [job] = (await t.engine.activateJobs({ type: "mail.send", worker: "spec", timeout: 60_000, maxJobsToActivate: 1 }));
+    await t.engine.throwError(job!.jobKey, { errorCode: "MAIL_REJECTED", errorMessage: "Expected party 3 'SARL Martin' (role 'customer') to have an e-mail address, but it has none" });
+
+    // then an agent informs the customer by other means
+    await complete(openTask(pi, "NotifyRefusalByHand", "agents", "notify-refusal"), { refusalChannel: "courrier", customerNotified: true });
+    expect(endedAt(pi)).to.deep.equal(["Refused"]);
   });
 });
