@@ -277,11 +277,7 @@ export class MailProcessor {
         const dossier = plan.outbound.dossierId ? dossierById(this.db, plan.outbound.dossierId) : undefined;
         let task: number | null = null;
         if (dossier) {
-          this.domain.journal.append({
-            dossierId: dossier.id, at: tx.now, actor: null, action: "mail.bounced", private: true,
-            summary: `Mail non distribué${plan.recipient ? ` à ${plan.recipient}` : ""} : ${plan.reason}`,
-            after: { inboundId, outboundId: plan.outbound.id, recipient: plan.recipient, reason: plan.reason },
-          });
+          // the ledger journals mail.bounced in the dossier; the follow-up task is ours
           task = this.domain.catalogue.start(tx, dossier, "mail-bounce-followup", {
             kind: "reaction", actionId: null, actor: null,
             variables: { owner: dossier.owner, sector: dossier.sector, recipient: plan.recipient ?? "", reason: plan.reason, subject: mail.subject, inboundId },
@@ -469,7 +465,7 @@ export class MailProcessor {
     const docs = this.domain.documents;
     if (consume !== "attachments") {
       try {
-        const name = `${(mail.subject || "mail").replace(/[\\/:*?"<>|\u0000-\u001f]+/g, " ").trim().slice(0, 120) || "mail"}.eml`;
+        const name = `${(mail.subject || "mail").replace(/[\\/:*?"<>|\u0000-\u001f]+/g, "").replace(/\s+/g, " ").trim().slice(0, 120) || "mail"}.eml`;
         staged.eml = await docs.prepareUpload([await docs.stage(incoming.raw, name)]);
       } catch (error) {
         staged.skipped.push({ filename: "mail.eml", reason: (error as Error).message });

@@ -87,7 +87,7 @@ describe("mail intake: drop folder, uploads, routing, rules and quarantine", fun
     expect(row.emails).to.deep.equal(["elodie.lefevre@example.fr"]);
     expect(row.flags).to.include("prospect");
     const docs = app.db.prepare(`SELECT doc.filename, b.text, v.mime FROM dossier_document dd JOIN document doc ON doc.id = dd.document_id JOIN document_version v ON v.document_id = doc.id JOIN blob b ON b.sha256 = v.sha256 WHERE dd.dossier_id = ? ORDER BY doc.id`).all(dossier.id) as Array<{ filename: string; text: string; mime: string }>;
-    expect(docs.map((d) => d.filename)).to.deep.equal(["Demande d'intervention   fuite sous la toiture à Évreux.eml", "devis-réparation.pdf"]);
+    expect(docs.map((d) => d.filename)).to.deep.equal(["Demande d'intervention fuite sous la toiture à Évreux.eml", "devis-réparation.pdf"]);
     expect(docs[1]!.mime).to.equal("application/pdf");
     expect(docs[1]!.text).to.contain("Réfection partielle de la toiture");
     const processes = app.db.prepare(`SELECT bpmn_process_id AS id FROM dossier_process WHERE dossier_id = ?`).all(dossier.id) as Array<{ id: string }>;
@@ -154,11 +154,12 @@ describe("mail intake: drop folder, uploads, routing, rules and quarantine", fun
     expect(await raw.text()).to.contain("Suite de notre échange".slice(0, 10));
     expect((await app.call("POST", `/api/mail/inbound/${upload.body.id}/retry`, {}, "manager")).status).to.equal(409); // still no route
     expect((await app.call("POST", `/api/mail/inbound/${upload.body.id}/assignment`, { dossier: reference }, "agent")).status).to.equal(403);
-    const assigned = await app.call("POST", `/api/mail/inbound/${upload.body.id}/assignment`, { dossier: reference }, "manager");
+    expect((await app.call("POST", `/api/mail/inbound/${upload.body.id}/assignment`, { dossier: reference }, "manager")).status).to.equal(404); // not in the dossier's sector
+    const assigned = await app.call("POST", `/api/mail/inbound/${upload.body.id}/assignment`, { dossier: reference }, "demo");
     expect(assigned.status).to.equal(200);
     expect(assigned.body.status).to.equal("processed");
     const journal = app.db.prepare(`SELECT actor FROM dossier_journal j JOIN dossier d ON d.id = j.dossier_id WHERE d.reference = ? AND j.action = 'mail.received' ORDER BY j.seq DESC LIMIT 1`).get(reference) as { actor: string };
-    expect(journal.actor).to.equal("manager");
+    expect(journal.actor).to.equal("demo");
 
     await drop("casse.eml", mailFixture("09-malformed.eml"));
     const broken = lastMail();
@@ -167,6 +168,24 @@ describe("mail intake: drop folder, uploads, routing, rules and quarantine", fun
     expect(readdirSync(path.join(app.dir, "mail", "failed"))).to.include("casse.eml");
     const discarded = await app.call("POST", `/api/mail/inbound/${broken.id}/discard`, {}, "manager");
     expect(discarded.body.status).to.equal("discarded");
+  });
+
+  it("should mark the outbound mail a DSN answers as bounced (the real sending module) and give the dossier's owner a task", async () => {
+    const created = await app.call("POST", "/api/dossiers", { type: "demande-intervention", title: "Fuite du garage", data: { libelle: "Fuite du garage" }, parties: [{ role: "customer", party: { kind: "person", lastName: "Dupont", firstName: "Jean", emails: ["jean.dupont@example.invalid"] } }] }, "agent");
+    expect(created.status).to.equal(201);
+    const dossierId = app.domain.service.byReference(created.body.reference).id;
+    const queued = await app.engine.transaction((tx) => app.server.capabilities.mail.outbox.enqueue(tx, { to: ["jean.dupont@example.invalid"], dossierId, subject: "Pièces manquantes", text: "Merci de nous envoyer les pièces.", purpose: "agent", actor: "agent" }));
+    await drop("dsn.eml", mailFixture("07-bounce-dsn.eml", { ORIGINAL: queued.messageId.replace(/^<|>$/g, ""), REFERENCE: created.body.reference }));
+    const mail = lastMail();
+    expect(mail).to.include({ status: "processed", dossierId });
+    expect(mail.outcome["bounced"]).to.equal(queued.id);
+    const ledger = app.server.capabilities.mail.sent as unknown as { status(id: number): { status: string; lastError: string | null } };
+    await until("the outbound mail to be failed", () => ledger.status(queued.id)?.status === "failed");
+    expect(ledger.status(queued.id)!.lastError).to.contain("User unknown");
+    const task = app.engine.userTasks({}).find((t) => t.elementId === "FixRecipient" && t.state === "CREATED");
+    expect(task?.assignee).to.equal("agent");
+    const journal = app.db.prepare(`SELECT action FROM dossier_journal WHERE dossier_id = ? ORDER BY seq`).pluck().all(dossierId);
+    expect(journal).to.include("mail.bounced");
   });
 
   it("should route by an administrator's rule (triage task for a group), name the TNEF container, and show a dry run on the last mails", async () => {
@@ -199,7 +218,7 @@ describe("mail intake: IMAP against a real Dovecot", function () {
   const user = "demandes@dossier.local";
 
   before(async () => {
-    dovecot = await startDovecot({ users: { [user]: "mot de passe: é%" } });
+    dovecot = await startDovecot({ users: { [user]: "mot de passe é%@/x" } });
     app = await startIntakeServer({ MAIL_IMAP_URL: dovecot.url(user) });
   });
   after(async () => {
@@ -229,7 +248,7 @@ describe("mail intake: IMAP against a real Dovecot", function () {
     expect(unseen).to.deep.equal([]);
   });
 
-  it("should show the error while Dovecot is down and reconnect after it restarts", async () => {
+  it("should reconnect after Dovecot restarts and take the next mail", async () => {
     await dovecot.restart();
     await until("the watcher to come back", () => box().state === "idle", 30_000);
     await dovecot.append(user, [mailFixture("03-windows-1252.eml")]);
