@@ -34,6 +34,9 @@ export const CHROMIUM_ARGS = [
 
 export class RenderError extends Error {
   readonly code = "render_failed";
+  constructor(message: string, readonly timedOut = false) {
+    super(message);
+  }
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -66,7 +69,18 @@ export class ChromiumPool implements PdfRenderer {
     if (this.stopped) throw new RenderError("The PDF renderer is stopped");
     await this.acquire();
     try {
-      return await this.renderOnce(html, options);
+      try {
+        return await this.renderOnce(html, options);
+      } catch (error) {
+        // The browser died under this render (killed, crashed): once more in a new one.
+        const browser = await this.browser?.catch(() => undefined);
+        if (error instanceof RenderError && error.timedOut) throw error;
+        if (browser && browser.connected) throw error;
+        this.browser = undefined;
+        this.idle = [];
+        this.options.log?.("templates: Chromium was gone during a render; rendering again in a new one");
+        return await this.renderOnce(html, options);
+      }
     } finally {
       this.release();
     }
@@ -85,7 +99,7 @@ export class ChromiumPool implements PdfRenderer {
     let page: Page | undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RenderError(`The PDF was not rendered within ${this.options.timeoutMs} ms (RENDER_TIMEOUT_MS)`)), this.options.timeoutMs);
+      timer = setTimeout(() => reject(new RenderError(`The PDF was not rendered within ${this.options.timeoutMs} ms (RENDER_TIMEOUT_MS)`, true)), this.options.timeoutMs);
     });
     try {
       const work = (async () => {

@@ -1,9 +1,21 @@
 /** The templates module's settings, read from the environment and validated once. */
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { ConfigError } from "../config.js";
 
+/** The project's folder (the nearest package.json above this file, from src/ or dist/src/). */
+function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
 export interface TemplatesConfig {
-  /** TEMPLATES_DIR: the shipped templates (default: templates/ beside processes/). */
+  /** TEMPLATES_DIR: the shipped templates (default: the project's templates/; a relative path is from the working directory). */
   dir: string;
   /** CHROMIUM_PATH: Debian's Chromium by default. */
   chromiumPath: string;
@@ -23,8 +35,7 @@ function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: numb
   return value;
 }
 
-export function loadTemplatesConfig(env: NodeJS.ProcessEnv, processesDir: string): TemplatesConfig {
-  const base = path.dirname(processesDir);
+export function loadTemplatesConfig(env: NodeJS.ProcessEnv): TemplatesConfig {
   const timeZone = env["RENDER_TIME_ZONE"]?.trim() || "Europe/Paris";
   try {
     new Intl.DateTimeFormat("fr-FR", { timeZone });
@@ -32,7 +43,7 @@ export function loadTemplatesConfig(env: NodeJS.ProcessEnv, processesDir: string
     throw new ConfigError(`RENDER_TIME_ZONE: expected an IANA time zone such as Europe/Paris, but found '${timeZone}'`);
   }
   return {
-    dir: path.resolve(base, env["TEMPLATES_DIR"]?.trim() || "templates"),
+    dir: env["TEMPLATES_DIR"]?.trim() ? path.resolve(env["TEMPLATES_DIR"].trim()) : path.join(projectRoot(), "templates"),
     chromiumPath: env["CHROMIUM_PATH"]?.trim() || "/usr/bin/chromium",
     concurrency: whole(env, "RENDER_CONCURRENCY", 2, 1, 16),
     timeoutMs: whole(env, "RENDER_TIMEOUT_MS", 30_000, 1_000, 600_000),

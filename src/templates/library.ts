@@ -144,6 +144,11 @@ export class TemplateLibrary implements TemplateRenderer {
     return undefined;
   }
 
+  /** The version a source would have if saved under that name. */
+  draftVersion(name: string, source: string): string {
+    return this.build(new Map([...this.sources(), [name, source]])).entries.get(name)?.version ?? "";
+  }
+
   render(name: string, data: Record<string, unknown>, options: { locale?: "fr" | "en" } = {}): RenderedTemplate {
     return this.renderWith(this.built, name, data, options);
   }
