@@ -23,6 +23,7 @@ import { createArchiveModule } from "./archive/module.js";
 import { createReceivablesModule } from "./receivables/module.js";
 import { createInsightsModule } from "./insights/module.js";
 import { createErpModule } from "./erp/module.js";
+import type { InvoiceSink } from "./erp/pull.js";
 
 export interface ModuleContext {
   config: Config;
@@ -66,7 +67,7 @@ export async function createCapabilities(ctx: ModuleContext) {
   const archive = await createArchiveModule(ctx, { certificate, pdf: templates.pdf });
   const receivables = await createReceivablesModule(ctx, { outbox: mail.outbox, sms: mail.sms, links, templates: templates.renderer, pdf: templates.pdf, portal: portal.api });
   const insights = await createInsightsModule(ctx);
-  const erp = await createErpModule(ctx);
+  const erp = await createErpModule(ctx, { invoices: (receivables as { invoices?: InvoiceSink }).invoices });
   const modules: CapabilityModule[] = [templates.module, mail.module, intake.module, portal.module, signature.module, archive.module, receivables.module, insights.module, erp.module];
   return {
     links, certificate, templates, mail, intake, portal, signature, archive, receivables, insights, erp, modules,
