@@ -24,6 +24,7 @@ import { promisify } from "node:util";
 import { httpBench } from "./http.js";
 import { searchBench } from "./search.js";
 import { dossiersBench } from "./dossiers.js";
+import { sealBench } from "./seal.js";
 import * as be from "./lib/bpmn-engine.js";
 import { eventsBench } from "./lib/events.js";
 import { bytes, int, interleave, num, ratio, repeat, table, type RunResult, type Series } from "./lib/measure.js";
@@ -310,6 +311,15 @@ async function main(): Promise<void> {
         pass: f.under ? f.value < f.goal : f.value >= f.goal,
         series: { best: { count: 0, seconds: 0, rate: 0 }, median: { count: 0, seconds: 0, rate: 0 }, runs: [] },
         latency: `${f.unit === "ms" ? `${f.value.toFixed(1)} ms` : `${num(f.value)}/s`}${f.detail ? ` (${f.detail})` : ""}`,
+      });
+    }
+    log();
+  }
+  if (config.only.has("seal")) {
+    for (const f of await sealBench({ log })) {
+      rows.push({
+        scenario: "(seal) PAdES on a 3-page PDF", engine: f.label, elements: 0, target: "—", pass: true,
+        series: { best: { count: 0, seconds: 0, rate: 0 }, median: { count: 0, seconds: 0, rate: 0 }, runs: [] }, latency: `${num(f.rate)}/s${f.detail ? ` (${f.detail})` : ""}`,
       });
     }
     log();

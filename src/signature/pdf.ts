@@ -9,11 +9,10 @@
  * the signed attributes must verify with the certificate embedded in the CMS. Trust in that
  * certificate is a separate question (the hash registry says whether THIS installation sealed it).
  */
-import { createHash, verify as cryptoVerify, X509Certificate } from "node:crypto";
+import { constants, createHash, privateEncrypt, verify as cryptoVerify, X509Certificate } from "node:crypto";
 import { SignPdf } from "@signpdf/signpdf";
-import { P12Signer } from "@signpdf/signer-p12";
 import { pdflibAddPlaceholder } from "@signpdf/placeholder-pdf-lib";
-import { SUBFILTER_ETSI_CADES_DETACHED } from "@signpdf/utils";
+import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from "@signpdf/utils";
 import forge from "node-forge";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import type { OrganisationCertificate } from "./certificate.js";
@@ -150,6 +149,44 @@ export async function evidenceFile(e: EvidenceInput): Promise<PDFDocument> {
   return doc;
 }
 
+/** DER prefix of a SHA-256 DigestInfo (RFC 8017 §9.2): RSASSA-PKCS1-v1_5 signs prefix + hash. */
+const SHA256_DIGEST_INFO = Buffer.from("3031300d060960864801650304020105000420", "hex");
+
+/**
+ * A @signpdf signer like its P12Signer (the same CMS: contentType, signingTime, messageDigest,
+ * SHA-256, certificate embedded), but with the certificate parsed once and the RSA operation done
+ * by node:crypto instead of forge's JavaScript RSA and PKCS#12 decryption on every seal.
+ */
+export class OrganisationSigner extends Signer {
+  private readonly cert: forge.pki.Certificate;
+  constructor(private readonly certificate: OrganisationCertificate) {
+    super();
+    this.cert = forge.pki.certificateFromPem(certificate.certificatePem);
+  }
+  override async sign(pdfBuffer: Buffer, signingTime?: Date): Promise<Buffer> {
+    const p7 = forge.pkcs7.createSignedData();
+    p7.content = forge.util.createBuffer(pdfBuffer.toString("binary"));
+    p7.addCertificate(this.cert);
+    const privateKey = this.certificate.privateKey;
+    const key = {
+      sign: (md: forge.md.MessageDigest) =>
+        privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, Buffer.from(md.digest().getBytes(), "binary")])).toString("binary"),
+    };
+    p7.addSigner({
+      key: key as unknown as forge.pki.rsa.PrivateKey, certificate: this.cert, digestAlgorithm: forge.pki.oids["sha256"]!,
+      authenticatedAttributes: [
+        { type: forge.pki.oids["contentType"]!, value: forge.pki.oids["data"] },
+        { type: forge.pki.oids["signingTime"]!, value: (signingTime ?? new Date()) as unknown as string },
+        { type: forge.pki.oids["messageDigest"]! },
+      ],
+    });
+    p7.sign({ detached: true });
+    return Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), "binary");
+  }
+}
+
+const signers = new WeakMap<OrganisationCertificate, OrganisationSigner>();
+
 /** Seals a PDF (PAdES baseline: CMS detached, ETSI.CAdES.detached) with the organisation's certificate. */
 export async function sealPdf(pdf: PDFDocument | Buffer, certificate: OrganisationCertificate, info: { reason: string; name: string; location?: string; contact?: string; at?: Date }): Promise<Buffer> {
   const doc = Buffer.isBuffer(pdf) ? await PDFDocument.load(pdf) : pdf;
@@ -158,7 +195,9 @@ export async function sealPdf(pdf: PDFDocument | Buffer, certificate: Organisati
     signatureLength: 16384, subFilter: SUBFILTER_ETSI_CADES_DETACHED, appName: "Dossier", ...(info.at ? { signingTime: info.at } : {}),
   });
   const unsigned = Buffer.from(await doc.save({ useObjectStreams: false }));
-  return new SignPdf().sign(unsigned, new P12Signer(certificate.p12, { passphrase: certificate.passphrase }), info.at);
+  let signer = signers.get(certificate);
+  if (!signer) signers.set(certificate, (signer = new OrganisationSigner(certificate)));
+  return new SignPdf().sign(unsigned, signer, info.at);
 }
 
 export interface SealCheck {
