@@ -90,7 +90,7 @@ export interface CapturedMail {
  * Records every mail the portal enqueues (the request as given to Outbox.enqueue), on top of the
  * mail module's own outbox; while that module is not built yet its placeholder is stood in for.
  */
-export function captureMails(api: ApiServer): CapturedMail[] {
+export function captureMails(api: Pick<ApiServer, "server">): CapturedMail[] {
   const outbox = api.server.capabilities.mail.outbox as { enqueue: (tx: any, mail: any) => any };
   const original = outbox.enqueue.bind(outbox);
   const mails: CapturedMail[] = [];

@@ -27,8 +27,9 @@ describe("web: designer element templates", () => {
   });
 
   it("should turn a task into a service task of each built-in connector's job type", () => {
-    expect(templates.map(jobType)).to.deep.equal(["mail.send", "document.render", "signature.request", "archive.deposit", "http", "dossier.update"]);
-    for (const t of templates) {
+    const connectors = templates.filter((t) => t.id !== "dossier.portal.task"); // the portal's template is a user task (party:<role>)
+    expect(connectors.map(jobType)).to.deep.equal(["mail.send", "document.render", "signature.request", "archive.deposit", "http", "dossier.update"]);
+    for (const t of connectors) {
       expect(t.appliesTo).to.deep.equal(["bpmn:Task", "bpmn:ServiceTask"]);
       expect(t.elementType.value).to.equal("bpmn:ServiceTask");
     }
@@ -40,8 +41,8 @@ describe("web: designer element templates", () => {
   it("should show every name, description and label in French when the interface is in French", () => {
     expect(untranslatedTexts()).to.deep.equal([]);
     const french = elementTemplates("fr") as Template[];
-    expect(french.map((t) => t.name)).to.deep.equal(["Envoyer un e-mail", "Générer un document", "Demander une signature", "Archiver", "Appel HTTP", "Mettre à jour le dossier"]);
-    expect((elementTemplates("en") as Template[]).map((t) => t.name)).to.deep.equal(["Send an email", "Render a document", "Request a signature", "Archive deposit", "HTTP call", "Update the dossier"]);
+    expect(french.map((t) => t.name)).to.deep.equal(["Envoyer un e-mail", "Générer un document", "Demander une signature", "Archiver", "Appel HTTP", "Mettre à jour le dossier", "Tâche d'un tiers (portail)"]);
+    expect((elementTemplates("en") as Template[]).map((t) => t.name)).to.deep.equal(["Send an email", "Render a document", "Request a signature", "Archive deposit", "HTTP call", "Update the dossier", "Task for a third party (portal)"]);
     // bindings and job types are never translated
     expect(french.map(jobType)).to.deep.equal(templates.map(jobType));
   });

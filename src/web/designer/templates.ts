@@ -11,11 +11,24 @@ import dossierUpdate from "./element-templates/dossier-update.json" with { type:
 import http from "./element-templates/http.json" with { type: "json" };
 import mailSend from "./element-templates/mail-send.json" with { type: "json" };
 import signatureRequest from "./element-templates/signature-request.json" with { type: "json" };
+import portalTask from "./element-templates/portal-task.json" with { type: "json" };
 
-export const ELEMENT_TEMPLATES = [mailSend, documentRender, signatureRequest, archiveDeposit, http, dossierUpdate];
+export const ELEMENT_TEMPLATES = [mailSend, documentRender, signatureRequest, archiveDeposit, http, dossierUpdate, portalTask];
 
 const FRENCH: Record<string, string> = {
   "Dossier connectors": "Connecteurs Dossier",
+  "Task for a third party (portal)": "Tâche d'un tiers (portail)", "Third party": "Tiers", Form: "Formulaire", Link: "Lien", "Party role": "Rôle du tiers",
+  "Form id": "Formulaire (id)", "Variables shown": "Variables affichées", "Link lifetime": "Durée du lien", "Reminder after": "Rappel après", "Also by SMS": "Aussi par SMS",
+  "A user task addressed to a party of the dossier instead of an internal group: the party holding the role gets a personal link by e-mail to a private page with the task's form (read-only texts, the dossier's public data, fields and file pickers). Submitting completes the task; the files become dossier documents.":
+    "Une tâche adressée à un tiers du dossier plutôt qu'à un groupe interne : le tiers qui tient ce rôle reçoit par e-mail un lien personnel vers une page privée avec le formulaire de la tâche (textes, données publiques du dossier, champs et pièces à joindre). Son envoi termine la tâche ; les fichiers deviennent des documents du dossier.",
+  "Who answers: party:<role of the dossier type>, e.g. party:customer or party:candidate": "Qui répond : party:<rôle du type de dossier>, par ex. party:customer ou party:candidate",
+  "The deployed form-js form shown on the private page": "Le formulaire form-js déployé affiché sur la page privée",
+  "Process variables the page may show besides the form's own keys (comma separated)": "Variables du processus que la page peut afficher en plus des champs du formulaire (séparées par des virgules)",
+  "ISO 8601 duration (P14D by default, at most a year)": "Durée ISO 8601 (P14D par défaut, un an au plus)",
+  "ISO 8601 duration: a reminder with a fresh link when the task is still open that long after the first mail (empty: none)": "Durée ISO 8601 : un rappel avec un nouveau lien si la tâche est encore ouverte ce délai après le premier e-mail (vide : aucun)",
+  "Send the link by SMS too, to the party's mobile phone": "Envoyer aussi le lien par SMS, au mobile du tiers",
+  "Customer (party:customer)": "Client (party:customer)", "Candidate (party:candidate)": "Candidat (party:candidate)", "Contact (party:contact)": "Contact (party:contact)",
+  No: "Non", Yes: "Oui",
   "Send an email": "Envoyer un e-mail",
   "Sends an email from a template, with attachments": "Envoie un e-mail à partir d'un modèle, avec pièces jointes",
   "Render a document": "Générer un document",

@@ -6,6 +6,7 @@ import { h } from "../shared/dom.js";
 import { formatDate, t } from "../shared/i18n.js";
 import { documents, documentUrl, label, setDocumentStatus, uploadDocuments, type DocumentInfo, type TypeDefinition } from "./data.js";
 import { kindOf, printPages, renderPreview } from "./preview.js";
+import { sharedDocuments, shareToggle } from "./links.js";
 import { errorText, fill, section, toast } from "./widgets.js";
 
 const size = (bytes?: number) => (bytes === undefined ? "" : bytes < 1024 ? `${bytes} o` : bytes < 1048576 ? `${Math.round(bytes / 1024)} Ko` : `${(bytes / 1048576).toFixed(1)} Mo`);
@@ -13,6 +14,8 @@ const size = (bytes?: number) => (bytes === undefined ? "" : bytes < 1024 ? `${b
 export class DocumentsSection {
   readonly element: HTMLElement;
   private type: TypeDefinition | null = null;
+  /** Documents shared with the customer's portal (portal module). */
+  private shared = new Set<number>();
   private readonly groups = h("div", { class: "doc-groups", "data-testid": "documents" });
   private readonly uploadHost = h("div", {});
   private readonly previewHost = h("div", { class: "preview", "data-testid": "preview", hidden: true });
@@ -27,7 +30,7 @@ export class DocumentsSection {
     if (first && this.canWrite) this.uploadHost.replaceChildren(this.uploadZone());
     let items: DocumentInfo[];
     try {
-      items = await documents(this.reference);
+      [items, this.shared] = await Promise.all([documents(this.reference), sharedDocuments(this.reference)]);
     } catch (e) {
       this.groups.replaceChildren(h("p", { class: "error" }, errorText(e)));
       return;
@@ -75,7 +78,8 @@ export class DocumentsSection {
         h("a", { class: "button small", href: documentUrl(d.id, true), "data-action": "download" }, t("dossiers.docs.download")),
         previewable ? h("button", { type: "button", class: "small", "data-action": "print", onclick: () => void this.print(d) }, t("dossiers.docs.print")) : null,
         this.canWrite && status !== "accepted" ? h("button", { type: "button", class: "small", "data-action": "accept", onclick: () => void this.status(d, "accepted") }, t("dossiers.docs.accept")) : null,
-        this.canWrite && status !== "refused" ? h("button", { type: "button", class: "small", "data-action": "refuse", onclick: () => { refuse.hidden = false; refuse.querySelector("input")?.focus(); } }, t("dossiers.docs.refuse")) : null),
+        this.canWrite && status !== "refused" ? h("button", { type: "button", class: "small", "data-action": "refuse", onclick: () => { refuse.hidden = false; refuse.querySelector("input")?.focus(); } }, t("dossiers.docs.refuse")) : null,
+        this.canWrite ? shareToggle(this.reference, Number(d.id), this.shared.has(Number(d.id))) : null),
       refuse);
   }
 
