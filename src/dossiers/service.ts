@@ -87,6 +87,11 @@ export function rolePriority(role: string): number {
 }
 
 export class DossierService {
+  /**
+   * Set by the archive module: why a dossier may not change (it is archived, its fields are
+   * records), or null. Every change goes through `mutateIn`, which refuses it with INVALID_STATE.
+   */
+  frozen: ((dossierId: number) => string | null) | undefined;
   private readonly sequence: ReferenceSequence;
   private readonly insertDossier: Database.Statement;
   private readonly insertParty: Database.Statement;
@@ -300,6 +305,8 @@ export class DossierService {
       if (expectedVersion !== undefined && current.version !== expectedVersion) {
         throw new DossierError("VERSION_CONFLICT", `Expected dossier ${current.reference} at version ${expectedVersion}, but it is at version ${current.version}: someone changed it meanwhile; reload it and apply your change again`, [], { currentVersion: current.version });
       }
+      const frozen = this.frozen?.(current.id);
+      if (frozen) throw new DossierError("INVALID_STATE", frozen);
       const outcome = change(current, tx);
       if (!outcome) return { dossier: current, result: undefined };
       const next = { ...current, ...(outcome.row ?? {}) };
@@ -393,10 +400,24 @@ export class DossierService {
       const missing = missingFor(type, target.id, current.data);
       failOn(missing.map((f) => ({ field: `data.${f.id}`, message: `expected a value before entering '${target.id}': '${label(f.label, "fr")}' is required there` })), `${current.reference} to enter '${target.id}'`);
       this.deps.journal.append({ dossierId: current.id, at: tx.now, actor, action: "state.changed", summary: `${label(type.states.find((s) => s.id === current.state)?.label, "fr")} → ${label(target.label, "fr")}${comment ? ` : ${comment}` : ""}`, before: { state: current.state }, after: { state: target.id, ...(comment ? { comment } : {}) } });
+      if (target.processes === "cancel") this.cancelProcessesIn(tx, current.id);
       const next: Partial<DossierRow> = { state: target.id, closedAt: target.final ? tx.now : null };
       this.deps.events.emit({ type: "state.changed", dossier: { ...current, ...next }, from: current.state, to: target.id, actor }, tx);
       return { row: next, result: undefined };
     };
+  }
+
+  /**
+   * Closing behaviour 'cancel': the dossier's running processes are cancelled in the state
+   * change's transaction. A process whose job is being worked on (the `dossier.update` that made
+   * this very change) cannot be cancelled under its own job: it is cancelled right after commit.
+   */
+  private cancelProcessesIn(tx: EngineTransaction, dossierId: number): void {
+    const running = statement(this.deps.db, `SELECT dp.process_instance_key AS key, EXISTS (SELECT 1 FROM job j WHERE j.process_instance_key = dp.process_instance_key AND j.state = 'ACTIVATED') AS busy FROM dossier_process dp JOIN process_instance pi ON pi.key = dp.process_instance_key WHERE dp.dossier_id = ? AND pi.state = 'ACTIVE' ORDER BY dp.process_instance_key`).all(dossierId) as Array<{ key: number; busy: number }>;
+    for (const { key, busy } of running) {
+      if (!busy) tx.cancelInstance(key);
+      else tx.afterCommit(() => void this.deps.engine.cancelProcessInstance(key).catch(() => undefined));
+    }
   }
 
   /** The transitions from `state` the principal may make (administrators: all). */

@@ -42,6 +42,13 @@ export interface StateDefinition {
   label: Label;
   initial?: boolean;
   final?: boolean;
+  /**
+   * Closing behaviour: what happens to the dossier's running processes when it enters this state
+   * ('cancel': cancelled in the same transaction; 'keep', the default: they go on).
+   */
+  processes?: "cancel" | "keep";
+  /** Entering this state archives the dossier (its documents and fields become read-only records). */
+  archive?: boolean;
 }
 
 export interface Transition {
@@ -169,6 +176,11 @@ export function checkDefinition(raw: unknown, typeId: string): { definition?: Ty
   const fieldIds = uniqueIds("fields", fields);
   const states = list("states");
   const stateIds = uniqueIds("states", states);
+  states.forEach((s, i) => {
+    if (s["processes"] !== undefined && s["processes"] !== "cancel" && s["processes"] !== "keep") p(`states[${i}].processes`, `expected 'cancel' or 'keep' (what happens to running processes on entering it), but found ${JSON.stringify(s["processes"])}`);
+    if (s["archive"] !== undefined && typeof s["archive"] !== "boolean") p(`states[${i}].archive`, `expected true or false, but found ${JSON.stringify(s["archive"])}`);
+    if (s["archive"] === true && s["final"] !== true) p(`states[${i}].archive`, "expected an archiving state to be final (a closed dossier is archived)");
+  });
   if (states.length === 0) p("states", "expected at least one state");
   else if (states.filter((s) => s["initial"] === true).length !== 1) p("states", `expected exactly one initial state, but found ${states.filter((s) => s["initial"] === true).length}`);
   if (d["defaultSector"] !== undefined && d["defaultSector"] !== null && (typeof d["defaultSector"] !== "string" || d["defaultSector"] === "" || d["defaultSector"].length > 256)) {

@@ -24,6 +24,7 @@ const DEMO_GROUPS = [
   { groupId: "agents", name: "Agents", description: "Front-office agents: collect documents, take new requests" },
   { groupId: "reviewers", name: "Reviewers", description: "Check the conformity of customer files" },
   { groupId: "sales", name: "Sales", description: "Sales managers: contracts and appointments" },
+  { groupId: "archivists", name: "Archivists", description: "Keep the archive: integrity incidents, disposal reviews" },
 ];
 
 const DEMO_USERS: Array<{ username: string; name: string; role: RoleId; groups: string[] }> = [
@@ -31,6 +32,7 @@ const DEMO_USERS: Array<{ username: string; name: string; role: RoleId; groups: 
   { username: "designer", name: "Dana Designer", role: "designer", groups: [] },
   { username: "manager", name: "Morgan Manager", role: "manager", groups: ["sales"] },
   { username: "auditor", name: "Avery Auditor", role: "auditor", groups: [] },
+  { username: "archivist", name: "Camille Archiviste", role: "archivist", groups: ["archivists"] },
 ];
 
 /** Demo passwords (the username, 'demo') are shorter than the rule for chosen ones. */

@@ -81,7 +81,7 @@ export const PERMISSIONS = [
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLE_IDS = ["administrator", "designer", "agent", "manager", "auditor"] as const;
+export const ROLE_IDS = ["administrator", "designer", "agent", "manager", "auditor", "archivist"] as const;
 export type RoleId = (typeof ROLE_IDS)[number];
 
 export interface RoleDefinition {
@@ -110,6 +110,10 @@ export const ROLES: Record<RoleId, RoleDefinition> = {
   auditor: {
     roleId: "auditor", name: "Auditor", description: "Reads everything, changes nothing",
     permissions: [...READ, "instances.read", "tasks.read", "tasks.all", "identity.read", "dossiers.all", "archive.read"],
+  },
+  archivist: {
+    roleId: "archivist", name: "Archivist", description: "Keeps the archive: retention rules, legal holds, audits, disposal reviews (their integrity tasks in the inbox)",
+    permissions: [...READ, "archive.read", "archive.manage", "tasks.read", "tasks.work"],
   },
 };
 

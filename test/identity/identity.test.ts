@@ -21,12 +21,12 @@ describe("identity: accounts, roles, sessions", () => {
     const options = { adminUsername: "demo", adminPassword: "demo", adminPasswordIsDefault: true, demoAccounts: true };
     const lines = await bootstrapIdentity(identity, options);
     expect(lines[0]).to.match(/^WARNING: created the administrator 'demo' with the default password 'demo'/);
-    expect(identity.directory.users().map((u) => u.username)).to.deep.equal(["agent", "auditor", "demo", "designer", "manager"]);
-    expect(identity.directory.groups().map((g) => g.groupId)).to.deep.equal(["agents", "reviewers", "sales"]);
+    expect(identity.directory.users().map((u) => u.username)).to.deep.equal(["agent", "archivist", "auditor", "demo", "designer", "manager"]);
+    expect(identity.directory.groups().map((g) => g.groupId)).to.deep.equal(["agents", "archivists", "reviewers", "sales"]);
     expect(identity.principal("demo", "basic")!.roles).to.deep.equal(["administrator"]);
     // a later start changes nothing
     expect(await bootstrapIdentity(identity, { ...options, adminUsername: "other" })).to.deep.equal([]);
-    expect(identity.directory.users()).to.have.length(5);
+    expect(identity.directory.users()).to.have.length(6);
   });
 
   it("should seed only the administrator when demo accounts are off, without printing a chosen password", async () => {
@@ -136,7 +136,7 @@ describe("identity: accounts, roles, sessions", () => {
     await bootstrapIdentity(identity, defaults);
     await identity.directory.updateUser("designer", { password: "designer-chose-this" });
     identity.directory.deleteUser("manager");
-    expect(await defaultCredentials(identity, defaults)).to.deep.equal(["'demo' still has the password 'demo'", "'agent' still has the password 'agent'", "'auditor' still has the password 'auditor'"]);
+    expect(await defaultCredentials(identity, defaults)).to.deep.equal(["'demo' still has the password 'demo'", "'agent' still has the password 'agent'", "'auditor' still has the password 'auditor'", "'archivist' still has the password 'archivist'"]);
   });
 
   it("should let an API token expire after 90 days unless its creator says otherwise", async () => {

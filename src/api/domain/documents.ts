@@ -81,7 +81,7 @@ export function documentsRouter(deps: DocumentsRouterDeps): Router {
 
   router.get("/documents/:id/content", allow("dossiers.read"), (req, res, next) => {
     const version = req.query["version"] === undefined || req.query["version"] === "" ? undefined : versionParam(req.query["version"]);
-    const file = documents.content(idParam(req.params["id"]), access(res), version);
+    const file = documents.content(idParam(req.params["id"]), access(res), version, actor(res));
     const etag = `"${file.sha256}"`;
     const base = file.mime.split(";")[0]!.trim().toLowerCase();
     const inline = INLINE.has(base) && req.query["download"] !== "1" && req.query["download"] !== "true";

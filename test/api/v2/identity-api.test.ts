@@ -104,7 +104,7 @@ describe("/v2 users, groups and roles", () => {
 
   it("should list the five built-in roles", async () => {
     const roles = await api.call("POST", "/v2/roles/search", { body: { sort: [{ field: "roleId" }] } });
-    expect(roles.body.items.map((r: { roleId: string }) => r.roleId)).to.deep.equal(["administrator", "agent", "auditor", "designer", "manager"]);
+    expect(roles.body.items.map((r: { roleId: string }) => r.roleId)).to.deep.equal(["administrator", "agent", "archivist", "auditor", "designer", "manager"]);
   });
 
   it("should sign a deleted user out for good", async () => {
