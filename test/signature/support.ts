@@ -32,7 +32,7 @@ export function recordingOutboxes(api: ApiServer): Recorded {
 }
 
 export async function startSignatureServer(env: Record<string, string> = {}) {
-  const api = await startDossierServer({ SIGNATURE_CHECK_INTERVAL_MS: "3600000", ...env });
+  const api = await startDossierServer(env);
   const recorded = recordingOutboxes(api);
   return { api, recorded };
 }
