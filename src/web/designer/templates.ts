@@ -94,6 +94,15 @@ const FRENCH: Record<string, string> = {
   "A document id, or a FEEL list of them, to show in this dossier too (e.g. the customer's ID card in a contract file)": "Un identifiant de document, ou une liste FEEL, à faire figurer aussi dans ce dossier (p. ex. la pièce d'identité du client dans un dossier contrat)",
   "FEEL context {type, title, data} of a child dossier to open (e.g. a contract); its reference is returned as childReference": "Contexte FEEL {type, title, data} d'un dossier enfant à ouvrir (p. ex. un contrat) ; sa référence est rendue dans childReference",
   "Process variable that receives the response ({status, headers, body})": "Variable du processus qui reçoit la réponse ({status, headers, body})",
+  // document.render v2 (src/connectors/document-render.ts)
+  "Renders a Handlebars template of templates/ with the process's dossier to a PDF stored in the dossier (a new version when rendered again)": "Produit un PDF à partir d'un modèle Handlebars de templates/ avec le dossier du processus, et le range dans le dossier (nouvelle version s'il est produit à nouveau)",
+  "Template name under templates/, without .hbs (contracts/contrat-assurance, letters/courrier-simple)": "Nom du modèle dans templates/, sans .hbs (contracts/contrat-assurance, letters/courrier-simple)",
+  "Process variable that receives {documentId, fileName, sha256, version, template}": "Variable du processus qui reçoit {documentId, fileName, sha256, version, template}",
+  "Name of the PDF file (FEEL allowed); the same template and file name again = a new version of the same document": "Nom du fichier PDF (FEEL possible) ; le même modèle et le même nom à nouveau = une nouvelle version du même document",
+  "Document type": "Type de document", "A document type of the dossier's type (contrat, courrier…)": "Un type de document du type de dossier (contrat, courrier…)",
+  "Title shown in the dossier (FEEL allowed)": "Titre affiché dans le dossier (FEEL possible)",
+  "Another dossier of the same family (FEEL); the process's own by default": "Un autre dossier de la même famille (FEEL) ; par défaut celui du processus",
+  Language: "Langue", "Dates, amounts and numbers in words": "Dates, montants et nombres en lettres",
 };
 
 const TRANSLATED_FIELDS = new Set(["name", "description", "label"]);
