@@ -5,7 +5,8 @@ import path from "node:path";
 import type { Page } from "puppeteer-core";
 import { startBrowserApp, type BrowserApp } from "../helpers/browser.js";
 import { basicClient } from "../helpers/http.js";
-import { captureMails, linkIn, pdf, until, type CapturedMail } from "./support.js";
+import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.js";
+import { linkIn, pdf, until } from "./support.js";
 
 /** Browser globals, for the callbacks that run in the page. */
 declare const document: any;
@@ -15,18 +16,29 @@ const PHONE = { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, h
 describe("portal in Chromium: apply, answer a private-page task, come back with a code", function () {
   this.timeout(180_000);
   let app: BrowserApp;
-  let mails: CapturedMail[];
+  let sink: SmtpSink;
   const dir = tmpdir();
   const cv = path.join(dir, "cv-lea-martin.pdf");
   const certificate = path.join(dir, "habilitation-electrique.pdf");
 
   before(async () => {
+    // the mails really leave through SMTP (nodemailer) to a real SMTP server
+    sink = await startSmtpSink();
+    // (the modules read their settings from the process environment: startBrowserApp passes only the core's)
+    process.env["MAIL_SMTP_URL"] = sink.url;
+    process.env["MAIL_POLL_MS"] = "100";
     app = await startBrowserApp();
-    mails = captureMails(app);
     writeFileSync(cv, pdf("Lea Martin CV technicienne"));
     writeFileSync(certificate, pdf("Habilitation electrique B1V BR"));
   });
-  after(() => app.close());
+  after(async () => {
+    await app?.close();
+    await sink?.stop();
+    delete process.env["MAIL_SMTP_URL"];
+    delete process.env["MAIL_POLL_MS"];
+  });
+  const mailTo = (address: string, test: (text: string, subject: string) => boolean) => until(`a mail to ${address}`, () =>
+    sink.mails.find((m) => m.envelope.to.includes(address) && test(m.parsed.text ?? "", m.parsed.subject ?? "")), 30_000);
 
   const field = (page: Page, id: string) => `[id$="-${id}"]`;
 
@@ -63,8 +75,9 @@ describe("portal in Chromium: apply, answer a private-page task, come back with 
     await manager("POST", `/v2/user-tasks/${study.userTaskKey}/completion`, { variables: { shortlisted: true, missingDocuments: "Habilitation électrique" } });
 
     // the private-page task sends a mail with the link
-    const mail = await until("the link mail", () => mails.find((m) => m.purpose === "portal.link" && (m.text ?? "").includes(reference)));
-    const token = linkIn(mail.text);
+    const mail = await mailTo("lea.martin@example.fr", (text) => text.includes("/portail/tache/"));
+    expect(mail.parsed.subject).to.include(reference);
+    const token = linkIn(mail.parsed.text);
 
     // the candidate opens it, uploads a certificate and submits
     const task = await app.browser.newPage();
@@ -94,8 +107,8 @@ describe("portal in Chromium: apply, answer a private-page task, come back with 
     await later.waitForSelector("input[name=email]");
     await later.type("input[name=email]", "lea.martin@example.fr");
     await later.click("button[data-action=get-code]");
-    const codeMail = await until("the code mail", () => mails.filter((m) => m.purpose === "portal.signin").at(-1));
-    const code = /(\d{6})/.exec(codeMail.subject ?? "")![1]!;
+    const codeMail = await mailTo("lea.martin@example.fr", (_text, subject) => /code de connexion/.test(subject));
+    const code = /(\d{6})/.exec(codeMail.parsed.subject ?? "")![1]!;
     await later.waitForSelector("input[name=code]", { visible: true });
     await later.type("input[name=code]", code);
     await Promise.all([later.waitForNavigation({ waitUntil: "networkidle0" }), later.click("button[data-action=verify]")]);
