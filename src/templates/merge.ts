@@ -92,7 +92,7 @@ export class MailMerge {
     this.sweep();
     mkdirSync(this.dir, { recursive: true });
     writeFileSync(path.join(this.dir, `${id}.pdf`), bytes);
-    return { template: rendered[0]!.template, items, combined: { id, pages: combined.getPageCount(), size: bytes.length, url: `/api/templates/merges/${id}.pdf` } };
+    return { template: rendered[0]!.template, items, combined: { id, pages: combined.getPageCount(), size: bytes.length, url: `/api/templates/merges/${id}` } };
   }
 
   /** The combined PDF's path, for whoever made it; undefined otherwise (404). */

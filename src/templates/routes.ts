@@ -9,7 +9,7 @@
  *   GET  /templates/settings                templates.manage  the organisation's details
  *   PUT  /templates/settings                templates.manage  some of them
  *   POST /templates/merges                  dossiers.write    mail merge {template, references | view | query, variables?, documentType?, fileName?}
- *   GET  /templates/merges/:id.pdf          dossiers.write    the combined PDF (only for whoever made it)
+ *   GET  /templates/merges/:id              dossiers.write    the combined PDF (only for whoever made it)
  * The dossier of a preview or merge is looked up with the caller's access predicate (404 otherwise).
  */
 import { createReadStream } from "node:fs";
@@ -186,7 +186,7 @@ export function templatesRouter(deps: TemplatesRouterDeps): Router {
     res.status(201).json(result);
   });
 
-  router.get("/templates/merges/:id.pdf", allow("dossiers.write"), (req, res) => {
+  router.get("/templates/merges/:id", allow("dossiers.write"), (req, res) => {
     const file = merge.combinedPath(principalOf(res), String(req.params["id"]));
     if (!file) throw new DossierError("NOT_FOUND", `Expected a combined PDF '${String(req.params["id"])}' of yours (kept one day), but none was found`);
     res.type("application/pdf").set("Content-Disposition", `attachment; filename="publipostage.pdf"`);
