@@ -8,13 +8,14 @@ import { lang, setLang, t } from "./i18n.js";
 import { searchBox } from "./search.js";
 import "./styles.css";
 
-export type Area = "inbox" | "dossiers" | "mail" | "receivables" | "archive" | "designer" | "templates" | "operate" | "admin";
+export type Area = "inbox" | "dossiers" | "mail" | "receivables" | "dashboards" | "archive" | "designer" | "templates" | "operate" | "admin";
 
 const AREAS: Array<{ area: Area; path: string; permission: string }> = [
   { area: "inbox", path: "/inbox", permission: "tasks.read" },
   { area: "dossiers", path: "/dossiers", permission: "dossiers.read" },
   { area: "mail", path: "/mail", permission: "mail.read" },
   { area: "receivables", path: "/receivables", permission: "invoices.read" },
+  { area: "dashboards", path: "/dashboards", permission: "dossiers.read" },
   { area: "archive", path: "/archive", permission: "archive.read" },
   { area: "designer", path: "/designer", permission: "definitions.deploy" },
   { area: "templates", path: "/templates", permission: "templates.manage" },
