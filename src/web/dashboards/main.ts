@@ -173,7 +173,7 @@ class Dashboards {
     const states = [...new Set(p.dossiers.map((d) => d.state))];
     row.append(chartCard(t("dash.dossiers"), {
       color: PALETTE, tooltip: { trigger: "axis" }, legend: { top: 0, type: "scroll" }, grid: { left: 50, right: 20, top: 40, bottom: 30 },
-      xAxis: { type: "category", data: types }, yAxis: { type: "value", minInterval: 1 },
+      xAxis: { type: "category", data: types, axisLabel: { interval: 0 } }, yAxis: { type: "value", minInterval: 1 },
       series: states.map((s) => ({ name: s, type: "bar", stack: "n", data: types.map((ty) => p.dossiers.find((d) => d.type === ty && d.state === s)?.count ?? 0) })),
     }, "chart-dossiers"));
     if (p.tasks) {
