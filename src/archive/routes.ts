@@ -138,7 +138,8 @@ export function archiveRouter(deps: { db: Database.Database; domain: Domain; arc
     const b = body(req);
     let dossierId: number | undefined;
     if (b["dossier"] !== undefined && b["dossier"] !== null) {
-      const d = visibleDossier(db, principalOf(res), String(b["dossier"]));
+      // the archivist holds any archived dossier (the archive is their job); others only those they see
+      const d = can(principalOf(res), "archive.manage") ? domain.service.byReference(String(b["dossier"])) : visibleDossier(db, principalOf(res), String(b["dossier"]));
       dossierId = d.id;
     } else if (b["recordId"] !== undefined) recordFor(res, b["recordId"]);
     const hold = await archive.holds.place(who(res), { recordId: b["recordId"], ...(dossierId !== undefined ? { dossierId } : {}), reason: b["reason"] });

@@ -6,8 +6,23 @@ import { startApiServer, type ApiServer } from "../api/v2/server.js";
 
 export { simplePdf };
 
+/** The modules read their own settings from process.env (ctx.env): the ARCHIVE_* ones are set there while the server starts. */
 export async function startArchiveServer(env: Record<string, string> = {}): Promise<ApiServer> {
-  return startApiServer({ ARCHIVE_SCHEDULE: "false", DEMO_DATA: "false", PROCESSES_DIR: PROCESSES, ...env });
+  const all: Record<string, string> = { ARCHIVE_SCHEDULE: "false", DEMO_DATA: "false", PROCESSES_DIR: PROCESSES, ...env };
+  const saved = new Map<string, string | undefined>();
+  for (const [k, v] of Object.entries(all)) {
+    if (!k.startsWith("ARCHIVE_")) continue;
+    saved.set(k, process.env[k]);
+    process.env[k] = v;
+  }
+  try {
+    return await startApiServer(all);
+  } finally {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
 }
 
 export const PROCESSES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "processes");
