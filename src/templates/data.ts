@@ -85,3 +85,29 @@ export function renderData(input: { domain: Domain; dossier: DossierRow | null; 
     today: new Date(input.domain.engine.clock.now()).toISOString().slice(0, 10),
   };
 }
+
+/**
+ * A fictional dossier for previews by designers who see no real one (no sector): the same shape as
+ * a dossier's render data, with made-up parties. Never stored.
+ */
+export function sampleDossier(lang: "fr" | "en" = "fr"): Record<string, unknown> {
+  const customer = {
+    role: "customer", roleLabel: lang === "en" ? "Customer" : "Client", id: 0, kind: "organisation", name: "FROMAGERIE EXEMPLE SARL", organisationName: "FROMAGERIE EXEMPLE SARL",
+    firstName: null, lastName: null, fullName: "FROMAGERIE EXEMPLE SARL", email: "contact@fromagerie-exemple.example", emails: ["contact@fromagerie-exemple.example"],
+    phone: "+33 4 78 00 00 00", mobile: null, vatNumber: "FR00123456789", website: null, language: "fr",
+    address: { street: "place des Halles", number: "3", postcode: "69001", city: "Lyon", country: "FR", countryName: "France", line1: "3 place des Halles", line2: "69001 Lyon", oneLine: "3 place des Halles, 69001 Lyon" },
+  };
+  const decisionMaker = {
+    ...customer, role: "decisionMaker", roleLabel: lang === "en" ? "Decision maker" : "Décideur", id: 0, kind: "person", name: "Exemple Camille", organisationName: null,
+    firstName: "Camille", lastName: "Exemple", fullName: "Camille Exemple", email: "camille@fromagerie-exemple.example", emails: ["camille@fromagerie-exemple.example"], phone: "+33 6 00 00 00 00", mobile: "+33 6 00 00 00 00",
+  };
+  return {
+    reference: "EXEMPLE-0001", title: "Fromagerie Exemple (dossier fictif)", type: "client", typeName: lang === "en" ? "Customer file" : "Dossier client",
+    state: "prospect", stateLabel: "Prospect", createdAt: "2026-01-05T09:00:00.000Z", tags: [], owner: null, sector: null,
+    fields: { segment: "professionnel", activite: "Fromagerie", chiffreAffaires: { amount: 420000, currency: "EUR" } },
+    display: { segment: "Professionnel", activite: "Fromagerie", chiffreAffaires: "420 000,00 €" },
+    labels: { segment: "Segment", activite: "Activité", chiffreAffaires: "Chiffre d'affaires" },
+    fieldList: [{ id: "activite", label: "Activité", value: "Fromagerie", display: "Fromagerie" }],
+    parties: [customer, decisionMaker], party: { customer, decisionMaker }, customer, parent: null,
+  };
+}

@@ -70,9 +70,14 @@ export function checkSetting(key: string, value: unknown): string | undefined {
   return undefined;
 }
 
+/** IBAN lengths of the countries customers here bank in (others: 15 to 34 characters). */
+const IBAN_LENGTHS: Record<string, number> = { FR: 27, MC: 27, BE: 16, LU: 20, CH: 21, DE: 22, ES: 24, IT: 27, NL: 18, PT: 25, GB: 22, IE: 22, AT: 20 };
+
 export function ibanValid(raw: string): boolean {
   const iban = raw.replace(/\s/g, "").toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(iban)) return false;
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+  const length = IBAN_LENGTHS[iban.slice(0, 2)];
+  if (length !== undefined && iban.length !== length) return false;
   const digits = (iban.slice(4) + iban.slice(0, 4)).replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
   let rest = 0;
   for (const d of digits) rest = (rest * 10 + Number(d)) % 97;

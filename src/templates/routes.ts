@@ -4,7 +4,7 @@
  *   GET  /templates/source?name=            templates.manage  one with its source, the shipped file's and its history
  *   PUT  /templates/source?name=            templates.manage  {source, comment?, revision?}: saved as a new revision (refused with the line if it does not compile)
  *   POST /templates/revert?name=            templates.manage  {revision} (a revision's source again) or {revision: null} (back to the shipped file)
- *   POST /templates/preview                 templates.manage  {name, source?, dossier?, variables?, locale?} → {html, template}
+ *   POST /templates/preview                 templates.manage  {name, source?, dossier?, variables?, locale?} → {html, template} (no dossier: a fictional one)
  *   POST /templates/preview.pdf             templates.manage  same body → the PDF
  *   GET  /templates/settings                templates.manage  the organisation's details
  *   PUT  /templates/settings                templates.manage  some of them
@@ -22,7 +22,7 @@ import { DossierError } from "../dossiers/errors.js";
 import { visibleDossier } from "../dossiers/rows.js";
 import { statement } from "../persistence/statements.js";
 import type { ChromiumPool } from "./chromium.js";
-import { renderData } from "./data.js";
+import { renderData, sampleDossier } from "./data.js";
 import { TemplateError } from "./errors.js";
 import { checkName, kindOf, type TemplateLibrary } from "./library.js";
 import type { MailMerge } from "./merge.js";
@@ -133,6 +133,8 @@ export function templatesRouter(deps: TemplatesRouterDeps): Router {
     const dossier = reference ? visibleDossier(domain.db, principalOf(res), reference) : null;
     const organisation = settings.get();
     const data = renderData({ domain, dossier, variables: variables as Record<string, unknown>, organisation, lang: locale });
+    // No dossier chosen: a fictional one (designers often see no real dossier).
+    if (!dossier) data.dossier = sampleDossier(locale);
     try {
       const rendered = typeof source === "string" ? library.renderDraft(name, source, data, { locale }) : library.render(name, data, { locale });
       return { rendered, locale, organisation };
