@@ -11,7 +11,8 @@ import { agingBucket } from "./contribution.js";
 import { emptyFigures, finish, type MonthFigures } from "./formulas.js";
 import { scopeSql, type KpiQuery } from "./kpis.js";
 
-export function fullScanKpis(db: Database.Database, q: Omit<KpiQuery, "groupBy">) {
+/** `historyFrom`: the first month computed (default: the first invoice's), e.g. to time one month end alone. */
+export function fullScanKpis(db: Database.Database, q: Omit<KpiQuery, "groupBy"> & { historyFrom?: string }) {
   const scope = scopeSql(q.scope, `COALESCE(d."sector", '')`);
   const where = [scope.sql];
   const params: unknown[] = [...scope.params];
@@ -19,7 +20,7 @@ export function fullScanKpis(db: Database.Database, q: Omit<KpiQuery, "groupBy">
   if (q.collector !== undefined) { where.push(`COALESCE(i."collector", '') = ?`); params.push(q.collector); }
   const w = where.join(" AND ");
   const firstIssue = (statement(db, `SELECT MIN(i."issue_date") AS m FROM "invoice" i LEFT JOIN "dossier" d ON d."id" = i."dossier_id" WHERE ${w}`).get(...params) as { m: string | null }).m;
-  const first = firstIssue && firstIssue.slice(0, 7) < q.from ? firstIssue.slice(0, 7) : q.from;
+  const first = q.historyFrom ?? (firstIssue && firstIssue.slice(0, 7) < q.from ? firstIssue.slice(0, 7) : q.from);
   const history: MonthFigures[] = [];
   for (const month of monthRange(first, q.to)) {
     const start = `${month}-01`;

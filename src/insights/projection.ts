@@ -40,17 +40,27 @@ export class InsightsProjection {
   /** Projects up to `limit` dirty units; call inside a write transaction. Returns how many were done. */
   projectBatch(limit = 2000): number {
     const units = (statement(this.db, `SELECT "unit" FROM "insights_dirty" ORDER BY "unit" LIMIT ?`).all(limit) as Array<{ unit: string }>).map((r) => r.unit);
-    for (const unit of units) this.projectUnit(unit);
+    // The differences of the whole batch are summed per aggregate row, then written once per row.
+    const sum: Contribution = emptyContribution();
+    for (const unit of units) this.projectUnit(unit, sum);
+    for (const [key, d] of Object.entries(sum.l)) if (d.some((x) => x !== 0)) statement(this.db, LEDGER_UPSERT).run(...key.split(SEP), ...d);
+    for (const [key, d] of Object.entries(sum.a)) if (d.some((x) => x !== 0)) statement(this.db, AGING_UPSERT).run(...key.split(SEP), ...d);
     return units.length;
   }
 
-  /** Recomputes one unit ('i:<invoice id>' or 'd:<dossier id>') and applies the difference. */
-  projectUnit(unit: string): void {
+  /** Recomputes one unit ('i:<invoice id>' or 'd:<dossier id>') and adds its difference to `sum`. */
+  private projectUnit(unit: string, sum: Contribution): void {
     const next = unit.startsWith("i:") ? this.invoiceUnit(Number(unit.slice(2))) : this.dossierUnit(Number(unit.slice(2)));
     const stored = statement(this.db, `SELECT "contrib" FROM "insights_unit" WHERE "unit" = ?`).get(unit) as { contrib: string } | undefined;
     const prev: Contribution = stored ? (JSON.parse(stored.contrib) as Contribution) : emptyContribution();
-    for (const [key, d] of difference(next.l, prev.l, LEDGER_COLUMNS.length)) statement(this.db, LEDGER_UPSERT).run(...key.split(SEP), ...d);
-    for (const [key, d] of difference(next.a, prev.a, AGING_COLUMNS.length)) statement(this.db, AGING_UPSERT).run(...key.split(SEP), ...d);
+    const accumulate = (into: Record<string, number[]>, diffs: Array<[string, number[]]>, width: number) => {
+      for (const [key, d] of diffs) {
+        const row = (into[key] ??= new Array<number>(width).fill(0));
+        for (let i = 0; i < width; i++) row[i]! += d[i]!;
+      }
+    };
+    accumulate(sum.l, difference(next.l, prev.l, LEDGER_COLUMNS.length), LEDGER_COLUMNS.length);
+    accumulate(sum.a, difference(next.a, prev.a, AGING_COLUMNS.length), AGING_COLUMNS.length);
     if (Object.keys(next.l).length === 0 && Object.keys(next.a).length === 0) statement(this.db, `DELETE FROM "insights_unit" WHERE "unit" = ?`).run(unit);
     else statement(this.db, `INSERT INTO "insights_unit" ("unit", "contrib") VALUES (?, ?) ON CONFLICT ("unit") DO UPDATE SET "contrib" = excluded."contrib"`).run(unit, JSON.stringify(next));
     statement(this.db, `DELETE FROM "insights_dirty" WHERE "unit" = ?`).run(unit);
