@@ -8,13 +8,13 @@ const when = (ms: number | null) => (ms === null ? "—" : new Date(ms).toISOStr
 export function certificateHtml(input: { disposal: DisposalRow; records: Array<RecordRow & { reference: string; dossier_title: string }>; at: number; organisation: string }): string {
   const { disposal: d, records } = input;
   const rows = records
-    .map((r) => `<tr><td>${r.id}</td><td>${esc(r.reference)}</td><td>${esc(r.kind === "dossier" ? "Métadonnées et journal du dossier" : r.filename)}</td><td>${esc(r.document_type ?? "—")}</td><td>${esc(r.retain_until)}</td><td class="h">${esc(r.sha256)}</td></tr>`)
+    .map((r) => `<li><b>Enregistrement ${r.id}</b> · dossier ${esc(r.reference)} · ${esc(r.kind === "dossier" ? "métadonnées et journal du dossier" : r.filename)}${r.document_type ? ` (${esc(r.document_type)})` : ""} · conservé jusqu'au ${esc(r.retain_until)}<br><span class="h">SHA-256 ${esc(r.sha256)}</span></li>`)
     .join("");
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>
 body{font-family:"DejaVu Sans",Arial,sans-serif;font-size:10pt;color:#111;margin:24px}
 h1{font-size:17pt;margin:0 0 4px}h2{font-size:12pt;margin:18px 0 6px}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:4px;vertical-align:top;text-align:left}
-th{background:#eee}.h{font-family:"DejaVu Sans Mono",monospace;font-size:7pt;word-break:break-all}
+th{background:#eee}.h{font-family:"DejaVu Sans Mono",monospace;font-size:8pt}li{margin-bottom:6px}
 .box{border:1px solid #333;padding:8px;margin-top:12px}
 </style></head><body>
 <h1>Certificat de destruction n° ${d.id}</h1>
@@ -26,7 +26,7 @@ th{background:#eee}.h{font-family:"DejaVu Sans Mono",monospace;font-size:7pt;wor
 <tr><td>Revue de l'archiviste</td><td>${esc(d.reviewed_by)}</td><td>${when(d.reviewed_at)}</td><td>${esc(d.review_comment)}</td></tr>
 <tr><td>Approbation du responsable</td><td>${esc(d.approved_by)}</td><td>${when(d.approved_at)}</td><td>${esc(d.approval_comment)}</td></tr></table>
 <h2>Enregistrements détruits (${records.length})</h2>
-<table><tr><th>N°</th><th>Dossier</th><th>Pièce</th><th>Type</th><th>Conservé jusqu'au</th><th>Empreinte SHA-256</th></tr>${rows}</table>
+<ul>${rows}</ul>
 <div class="box">Effacement des données des tiers : ${d.erase_parties ? "demandé (tiers sans autre enregistrement conservé)" : "non demandé"}.</div>
 </body></html>`;
 }
