@@ -30,6 +30,13 @@ describe("demo: intake of a new request by phone or e-mail (new-request-intake)"
     t.clock.advance(ms);
     await t.engine.fireDueTimers();
   };
+  /** The mail.send jobs waiting at `elementId`, completed as the worker does once the mail is sent (test/mail/ runs the worker). */
+  const sendMails = async (pi: number, elementId: string, template: string) => {
+    const jobs = (await t.engine.activateJobs({ type: "mail.send", worker: "spec", timeout: 60_000, maxJobsToActivate: 10 })).filter((j) => j.processInstanceKey === pi);
+    expect(jobs.map((j) => j.elementId)).to.deep.equal([elementId]);
+    expect(jobs[0]!.variables).to.deep.include({ toRole: "customer", template });
+    await t.engine.completeJob(jobs[0]!.jobKey, { mailStatus: "sent" });
+  };
   const endedAt = (pi: number) => {
     expect(t.engine.incidents({ processInstanceKey: pi })).to.deep.equal([]);
     expect(t.engine.processInstance(pi)?.state).to.equal("COMPLETED");
@@ -148,6 +155,7 @@ describe("demo: intake of a new request by phone or e-mail (new-request-intake)"
       await passTimers(6 * DAY);
       expect(openTasks(pi, "SatisfactionSurvey")).to.deep.equal([]);
       await passTimers(1 * DAY);
+      await sendMails(pi, "SendSurveyInvitation", "enquete-satisfaction");
       await complete(openTask(pi, "SatisfactionSurvey", "agents", "satisfaction-survey"), { satisfactionScore: "5", wouldRecommend: true });
       expect(t.engine.processInstance(pi)?.state).to.equal("ACTIVE");
       await complete(asBuilt, { asBuiltDocuments: ["plans", "warranties", "reception-report"], asBuiltSent: true });
@@ -164,6 +172,7 @@ describe("demo: intake of a new request by phone or e-mail (new-request-intake)"
 
       // when
       await passTimers(10 * DAY);
+      await sendMails(pi, "SendQuoteReminder", "relance-devis");
       await complete(openTask(pi, "RemindQuote", "sales", "remind-quote"), { customerDeclined: false, quoteReminderNote: "Signature prévue cette semaine" });
       await signQuote();
 
@@ -180,6 +189,7 @@ describe("demo: intake of a new request by phone or e-mail (new-request-intake)"
       // when 10 days pass three times
       for (let reminder = 1; reminder <= 2; reminder++) {
         await passTimers(10 * DAY);
+        await sendMails(pi, "SendQuoteReminder", "relance-devis");
         await complete(openTask(pi, "RemindQuote", "sales", "remind-quote"), { customerDeclined: false });
       }
       await passTimers(10 * DAY);
@@ -199,10 +209,27 @@ describe("demo: intake of a new request by phone or e-mail (new-request-intake)"
 
       // when
       await passTimers(10 * DAY);
+      await sendMails(pi, "SendQuoteReminder", "relance-devis");
       await complete(openTask(pi, "RemindQuote", "sales", "remind-quote"), { customerDeclined: true });
       await complete(openTask(pi, "CloseLost", "sales", "close-lost"), { lostReason: "competitor" });
 
       // then
+      expect(endedAt(pi)).to.deep.equal(["Lost"]);
+    });
+
+    it("should leave the quote follow-up to the salesperson's call when no e-mail can go", async () => {
+      // given a request outside any dossier (no customer to e-mail)
+      const pi = await start();
+      await quoteSent(pi);
+      await passTimers(10 * DAY);
+
+      // when the reminder mail is rejected
+      const [job] = await t.engine.activateJobs({ type: "mail.send", worker: "spec", timeout: 60_000, maxJobsToActivate: 1 });
+      await t.engine.throwError(job!.jobKey, { errorCode: "MAIL_REJECTED", errorMessage: "Expected a dossier for the recipients in the role 'customer', but the mail has none" });
+
+      // then the salesperson follows up
+      await complete(openTask(pi, "RemindQuote", "sales", "remind-quote"), { customerDeclined: true });
+      await complete(openTask(pi, "CloseLost", "sales", "close-lost"), { lostReason: "competitor" });
       expect(endedAt(pi)).to.deep.equal(["Lost"]);
     });
 
