@@ -249,7 +249,7 @@ export function checkSeal(pdf: Buffer): SealCheck {
     const digestOk = digest === sha256(covered);
     const intact = signatureOk && digestOk;
     return {
-      signed: true, intact, wholeFile, signer: x509.subject.replace(/\n/g, ", "), certificateFingerprint256: x509.fingerprint256, signingTime,
+      signed: true, intact, wholeFile, signer: x509.subject.replace(/\n/g, ", ").replace(/\\,/g, ","), certificateFingerprint256: x509.fingerprint256, signingTime,
       problem: intact ? (wholeFile ? null : "bytes were added after the seal") : digestOk ? "the seal's signature does not verify" : "the document was altered after it was sealed",
     };
   } catch (error) {

@@ -115,7 +115,7 @@ function pageError(error: unknown, _req: Request, res: Response, next: NextFunct
 
 function shell(title: string, page: string, meta: Record<string, string>, body = ""): string {
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<meta name="robots" content="noindex"><meta name="referrer" content="no-referrer"><title>${esc(title)}</title>` +
+    `<meta name="robots" content="noindex"><link rel="icon" href="data:,"><meta name="referrer" content="no-referrer"><title>${esc(title)}</title>` +
     Object.entries(meta).map(([k, v]) => `<meta name="${esc(k)}" content="${esc(v)}">`).join("") +
     `<link rel="stylesheet" href="/build/${page}.css"></head><body><main id="app" class="outsider">${body}</main><script type="module" src="/build/${page}.js"></script></body></html>`;
 }

@@ -16,7 +16,7 @@ export interface Recorded {
 }
 
 /** Puts a recording implementation in place of the placeholder mail module's outboxes (same objects the modules hold). */
-export function recordingOutboxes(api: ApiServer): Recorded {
+export function recordingOutboxes(api: { server: ApiServer["server"] }): Recorded {
   const recorded: Recorded = { mails: [], sms: [] };
   const mail = api.server.capabilities.mail;
   let id = 0;

@@ -100,7 +100,7 @@ export class SignaturesSection {
         signers, docs);
     });
     this.element.replaceChildren(section("signatures", `${t("sig.title")} (${listing.items.length})`,
-      listing.certificate.selfSigned ? h("p", { class: "badge due-overdue self-signed", "data-testid": "self-signed-warning", role: "alert" }, t("sig.selfSigned")) : null,
+      listing.certificate.selfSigned ? h("p", { class: "badge due-overdue self-signed", style: "display: block; white-space: normal; padding: 8px 10px; line-height: 1.4", "data-testid": "self-signed-warning", role: "alert" }, t("sig.selfSigned")) : null,
       h("ul", { class: "items", "data-testid": "signatures" }, ...items),
       h("p", { class: "muted small" }, t("sig.legal"))));
   }

@@ -27,6 +27,8 @@ const TEXTS = {
     waiting: "Ce document doit d'abord être signé par : {names}. Vous recevrez un courriel lorsque ce sera votre tour.", declined: "La signature a été refusée.", expired: "Cette demande de signature a expiré.",
     canceled: "Cette demande de signature a été annulée par l'expéditeur.", gone: "Ce lien n'est plus valable.", locked: "Trop de codes erronés : la signature est bloquée. Contactez l'expéditeur pour la débloquer.",
     reason: "Motif du refus", declineConfirm: "Confirmer le refus", cancel: "Annuler", signers: "Signataires", statusSigned: "Signé", statusPending: "En attente", until: "Valable jusqu'au {date}",
+    wrongCode: "Code erroné : il vous reste {n} essai(s).", wait: "Un code vient d'être envoyé : patientez {n} s avant d'en demander un autre.", codeExpired: "Ce code a expiré (10 minutes) : demandez-en un nouveau.",
+    tooManyCodes: "Trop de codes ont été demandés pour cette signature : contactez l'expéditeur.", noCode: "Demandez d'abord un code avec le bouton « Signer ».", badCode: "Saisissez le code à 6 chiffres reçu par SMS.", reasonRequired: "Indiquez le motif du refus.",
     legal: "Signature électronique simple (règlement eIDAS, art. 25). Votre adresse IP, votre navigateur, l'heure et l'empreinte du document sont enregistrés comme preuve.", document: "Document {n} : {name}", loading: "Chargement…",
   },
   en: {
@@ -37,6 +39,8 @@ const TEXTS = {
     waiting: "This document must first be signed by: {names}. You will get an e-mail when it is your turn.", declined: "The signature was declined.", expired: "This signature request has expired.",
     canceled: "This signature request was canceled by the sender.", gone: "This link is no longer valid.", locked: "Too many wrong codes: the signature is locked. Contact the sender to unlock it.",
     reason: "Reason for declining", declineConfirm: "Confirm", cancel: "Cancel", signers: "Signers", statusSigned: "Signed", statusPending: "Pending", until: "Valid until {date}",
+    wrongCode: "Wrong code: {n} tries left.", wait: "A code was just sent: wait {n} s before asking for another one.", codeExpired: "This code has expired (10 minutes): ask for a new one.",
+    tooManyCodes: "Too many codes were asked for this signature: contact the sender.", noCode: "First ask for a code with the « Sign » button.", badCode: "Enter the 6-digit code received by SMS.", reasonRequired: "Give the reason for declining.",
     legal: "Simple electronic signature (eIDAS regulation, art. 25). Your IP address, browser, the time and the document's fingerprint are recorded as evidence.", document: "Document {n}: {name}", loading: "Loading…",
   },
 };
@@ -61,7 +65,7 @@ const app = document.getElementById("app")!;
 const shown: string[] = [];
 
 async function post(path: string, body: Record<string, unknown>): Promise<{ ok: boolean; status: number; body: any }> {
-  const res = await fetch(base + path, { method: "POST", headers: { "content-type": "application/json", "x-signature-csrf": csrf }, body: JSON.stringify({ ...body, locale: lang }) });
+  const res = await fetch(base + path, { method: "POST", credentials: "omit", headers: { "content-type": "application/json", "x-signature-csrf": csrf }, body: JSON.stringify({ ...body, locale: lang }) });
   const text = await res.text();
   return { ok: res.ok, status: res.status, body: text ? JSON.parse(text) : {} };
 }
@@ -121,6 +125,23 @@ async function showDocument(doc: State["documents"][number], host: HTMLElement) 
   canvases.forEach((c) => observer.observe(c));
 }
 
+/** The page's words for the server's answers (its details are in English, for the logs and the API). */
+function problemText(r: { status: number; body: any }): string {
+  const b = r.body ?? {};
+  if (typeof b.triesLeft === "number") return t("wrongCode", { n: b.triesLeft });
+  if (b.locked) return t("locked");
+  if (typeof b.retryAfter === "number") return t("wait", { n: b.retryAfter });
+  if (b.codeExpired) return t("codeExpired");
+  if (r.status === 410) return t("gone");
+  if (r.status === 429) return t("tooManyCodes");
+  const detail = String(b.detail ?? "");
+  if (/code sent by SMS first/.test(detail)) return t("noCode");
+  if (/6-digit code/.test(detail)) return t("badCode");
+  if (/reason why you decline/.test(detail)) return t("reasonRequired");
+  if (/consent/.test(detail)) return t("consentRequired");
+  return detail || String(r.status);
+}
+
 function message(kind: "error" | "ok", text: string) {
   return h("div", { class: `message ${kind}`, role: kind === "error" ? "alert" : "status" }, text);
 }
@@ -174,7 +195,7 @@ async function render() {
     feedback.replaceChildren();
     if (!consent.checked) return void feedback.replaceChildren(message("error", t("consentRequired")));
     const r = await post("/code", {});
-    if (!r.ok) return void feedback.replaceChildren(message("error", r.body.detail ?? String(r.status)));
+    if (!r.ok) return void feedback.replaceChildren(message("error", problemText(r)));
     showCodeForm(r.body.maskedPhone);
   };
   const showCodeForm = (phone: string) => {
@@ -190,7 +211,7 @@ async function render() {
       const r = await post("/sign", { code: input.value.trim(), consent: consent.checked, localTime: new Date().toString(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, documentSha256: shown });
       confirm.disabled = false;
       if (r.ok) return void render();
-      feedback.replaceChildren(message("error", r.body.detail ?? String(r.status)));
+      feedback.replaceChildren(message("error", problemText(r)));
       if (r.body.locked || r.status === 410 || r.status === 409) setTimeout(() => void render(), 1500);
     });
   };
@@ -204,7 +225,7 @@ async function render() {
     ok.addEventListener("click", async () => {
       const r = await post("/decline", { reason: reason.value });
       if (r.ok) return void render();
-      feedback.replaceChildren(message("error", r.body.detail ?? String(r.status)));
+      feedback.replaceChildren(message("error", problemText(r)));
     });
   });
 }

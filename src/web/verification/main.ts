@@ -31,7 +31,7 @@ input.addEventListener("change", async () => {
   if (!file) return;
   if (file.size > max) return void result.replaceChildren(el("div", { class: "card message error" }, T.tooLarge.replace("{max}", String(Math.round(max / 1048576)))));
   result.replaceChildren(el("div", { class: "card muted" }, T.checking));
-  const res = await fetch("/verification", { method: "POST", headers: { "content-type": "application/pdf" }, body: file });
+  const res = await fetch("/verification", { method: "POST", credentials: "omit", headers: { "content-type": "application/pdf" }, body: file });
   const body = await res.json();
   if (!res.ok) return void result.replaceChildren(el("div", { class: "card message error" }, body.detail ?? String(res.status)));
   const facts = el("dl", { class: "facts" }, el("dt", {}, T.sha), el("dd", {}, body.sha256));
