@@ -39,7 +39,9 @@ export class Receivables1797000600000 implements MigrationInterface {
 
     await q.query(
       `CREATE TABLE "invoice_dispute" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "invoice_id" integer NOT NULL, "opened_on" varchar(10) NOT NULL, ` +
-        `"closed_on" varchar(10), "reason" varchar(64), "message" text, "opened_by" varchar(256))`,
+        `"closed_on" varchar(10), "reason" varchar(64), "message" text, "opened_by" varchar(256), ` +
+        // Added by receivables: how it ended (rejected | credit_note | cancelled) and a credit note to enter in the ERP (requested | entered).
+        `"outcome" varchar(32), "credit_note" varchar(16), "task_note" text)`,
     );
     await q.query(`CREATE INDEX "ix_invoice_dispute_invoice" ON "invoice_dispute" ("invoice_id")`);
     await q.query(`CREATE INDEX "ix_invoice_dispute_opened" ON "invoice_dispute" ("opened_on")`);

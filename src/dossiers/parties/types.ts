@@ -12,7 +12,7 @@ export type PartyFlag = (typeof PARTY_FLAGS)[number];
 export const PHONE_LABELS = ["mobile", "fixe", "fax", "autre"] as const;
 export type PhoneLabel = (typeof PHONE_LABELS)[number];
 
-export const CHANNELS = ["email", "post", "portal"] as const;
+export const CHANNELS = ["email", "post", "portal", "einvoicing"] as const;
 export type PreferredChannel = (typeof CHANNELS)[number];
 
 export interface Address {
