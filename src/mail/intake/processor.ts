@@ -102,7 +102,6 @@ export class MailProcessor {
     const known = this.o.store.bySourceKey(incoming.sourceKey);
     if (known) return { id: known.id, status: known.status, dossierId: known.dossierId, duplicate: true, reason: known.reason };
     this.o.fault?.("before-transaction");
-    const raw = await this.keepRaw(incoming.raw);
     let mail: ReadMail | null = null;
     let failure: string | null = null;
     if (incoming.raw.length > this.o.maxBytes) failure = `Expected a mail of at most ${this.o.maxBytes} bytes (MAIL_MAX_BYTES), but this one has ${incoming.raw.length} bytes`;
@@ -114,12 +113,13 @@ export class MailProcessor {
         failure = error.message;
       }
     }
-    let staged: Staged = { raw, eml: null, files: [], skipped: [] };
+    let staged: Staged | undefined;
     try {
-      if (mail && !mail.autoReply && !mail.bounce) staged = await this.stage(mail, incoming, raw);
+      // The original is kept in every case: as the .eml document when it is consumed (one file), else on its own.
+      staged = mail && !mail.autoReply && !mail.bounce ? await this.stage(mail, incoming, null) : { raw: await this.keepRaw(incoming.raw), eml: null, files: [], skipped: [] };
       return await this.record(incoming, mail, staged, failure);
     } finally {
-      this.release(staged);
+      if (staged) this.release(staged);
     }
   }
 
@@ -459,32 +459,35 @@ export class MailProcessor {
     return readFile(this.domain.documents.store.pathOf(sha256));
   }
 
-  private async stage(mail: ReadMail, incoming: Incoming, raw: { sha256: string; size: number }): Promise<Staged> {
-    const staged: Staged = { raw, eml: null, files: [], skipped: [] };
+  private async stage(mail: ReadMail, incoming: Incoming, raw: { sha256: string; size: number } | null): Promise<Staged> {
+    const skipped: Staged["skipped"] = [];
     const consume = incoming.consume ?? "both";
     const docs = this.domain.documents;
-    if (consume !== "attachments") {
+    const prepare = async (bytes: Buffer, filename: string) => {
       try {
-        const name = `${(mail.subject || "mail").replace(/[\\/:*?"<>|\u0000-\u001f]+/g, "").replace(/\s+/g, " ").trim().slice(0, 120) || "mail"}.eml`;
-        staged.eml = await docs.prepareUpload([await docs.stage(incoming.raw, name)]);
+        return await docs.prepareUpload([await docs.stage(bytes, filename)]);
       } catch (error) {
-        staged.skipped.push({ filename: "mail.eml", reason: (error as Error).message });
+        skipped.push({ filename, reason: (error as Error).message });
+        return null;
       }
-    }
-    if (consume !== "eml") {
-      for (const a of mail.attachments) {
-        if (a.tnef) {
-          staged.skipped.push({ filename: a.filename, reason: "Pièce jointe Outlook au format TNEF (winmail.dat) : non décodée, conservée dans le mail original" });
-          continue;
-        }
-        try {
-          staged.files.push({ upload: await docs.prepareUpload([await docs.stage(a.content, a.filename)]), filename: a.filename });
-        } catch (error) {
-          staged.skipped.push({ filename: a.filename, reason: (error as Error).message });
-        }
-      }
-    }
-    return staged;
+    };
+    const emlName = `${(mail.subject || "mail").replace(/[\\/:*?"<>|\u0000-\u001f]+/g, "").replace(/\s+/g, " ").trim().slice(0, 120) || "mail"}.eml`;
+    const wanted = consume === "eml" ? [] : mail.attachments.filter((a) => {
+      if (!a.tnef) return true;
+      skipped.push({ filename: a.filename, reason: "Pièce jointe Outlook au format TNEF (winmail.dat) : non décodée, conservée dans le mail original" });
+      return false;
+    });
+    const [eml, ...files] = await Promise.all([
+      consume !== "attachments" ? prepare(incoming.raw, emlName) : Promise.resolve(null),
+      ...wanted.map((a) => prepare(a.content, a.filename)),
+    ]);
+    const emlFile = eml?.prepared[0];
+    const kept = raw ?? (emlFile ? { sha256: emlFile.temp.sha256, size: emlFile.temp.size } : await this.keepRaw(incoming.raw));
+    if (emlFile && kept.sha256 === emlFile.temp.sha256) docs.store.pin(kept.sha256); // released with the rest
+    return {
+      raw: kept, eml, skipped,
+      files: files.flatMap((u, i) => (u ? [{ upload: u, filename: wanted[i]!.filename }] : [])),
+    };
   }
 
   private release(staged: Staged): void {
