@@ -21,7 +21,7 @@ export interface FakeDolibarr {
   categoryLinks: Array<{ category: number; type: string; id: number }>;
   invoices: Row[];
   payments: Map<number, Row[]>;
-  requests: Array<{ method: string; path: string; body: unknown }>;
+  requests: Array<{ method: string; path: string; query: string; body: unknown }>;
   /** The next `times` requests matching `method path-regex` answer `status`. */
   failNext(method: string, path: RegExp, status: number, times?: number, message?: string): void;
   count(method: string, path: RegExp): number;
@@ -62,7 +62,7 @@ export const tmsText = (ts: number) => new Date(ts * 1000).toISOString().slice(0
 export async function startFakeDolibarr(apiKey = "dolibarr-test-key"): Promise<FakeDolibarr> {
   const state = {
     thirdparties: [] as Row[], projects: [] as Row[], categories: [] as Row[], categoryLinks: [] as Array<{ category: number; type: string; id: number }>,
-    invoices: [] as Row[], payments: new Map<number, Row[]>(), requests: [] as Array<{ method: string; path: string; body: unknown }>,
+    invoices: [] as Row[], payments: new Map<number, Row[]>(), requests: [] as Array<{ method: string; path: string; query: string; body: unknown }>,
   };
   const failures: Array<{ method: string; path: RegExp; status: number; times: number; message: string }> = [];
   let nextId = 100;
@@ -84,7 +84,7 @@ export async function startFakeDolibarr(apiKey = "dolibarr-test-key"): Promise<F
       } catch {
         return error(400, "Error parsing JSON");
       }
-      fake.requests.push({ method, path, body });
+      fake.requests.push({ method, path, query: url.search, body });
       if (req.headers["dolapikey"] !== fake.apiKey) return error(401, "Failed to validate key");
       const injected = failures.find((f) => f.method === method && f.path.test(path) && f.times > 0);
       if (injected) {
