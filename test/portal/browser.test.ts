@@ -14,7 +14,7 @@ declare const document: any;
 const PHONE = { width: 390, height: 844, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 
 describe("portal in Chromium: apply, answer a private-page task, come back with a code", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let app: BrowserApp;
   let sink: SmtpSink;
   const dir = tmpdir();
@@ -121,6 +121,19 @@ describe("portal in Chromium: apply, answer a private-page task, come back with 
     await later.waitForSelector("[data-testid=documents]");
     await app.screenshot(later, "portal-dossier-phone");
     await context.close();
+    expect(problems).to.deep.equal([]);
+  });
+
+  it("should let a designer see and edit the published public pages", async () => {
+    const { page, problems } = await app.open("/login");
+    await app.login(page, "designer");
+    await page.goto(`${app.base}/portal-admin`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("[data-testid=pages] li[data-slug]");
+    const slugs = await page.$$eval("[data-testid=pages] li[data-slug]", (items: any[]) => items.map((i) => i.dataset.slug as string));
+    expect(slugs).to.deep.equal(["candidature", "devis", "installation-photovoltaique"]);
+    await page.click("[data-slug=devis] button");
+    await page.waitForSelector("[data-testid=page-editor] input[name=titleFr]");
+    await app.screenshot(page, "portal-admin");
     expect(problems).to.deep.equal([]);
   });
 });

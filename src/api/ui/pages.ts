@@ -18,7 +18,7 @@ function repositoryRoot(): string {
 
 export const BUILD_DIR = path.join(repositoryRoot(), "public", "build");
 
-export const PAGES = ["login", "inbox", "dossiers", "designer", "operate", "admin", "mail", "templates", "archive", "receivables", "dashboards"] as const;
+export const PAGES = ["login", "inbox", "dossiers", "designer", "operate", "admin", "mail", "templates", "archive", "receivables", "dashboards", "portal-admin"] as const;
 
 /** Deeper paths served by a page's shell (the page reads location.pathname). */
 const SUB_ROUTES: Array<[string, (typeof PAGES)[number]]> = [
