@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
@@ -29,17 +30,17 @@ describe("signature pages in the browser", function () {
         ],
       }),
     });
-    const dossier = await created.json();
+    const dossier = (await created.json()) as any;
     expect(created.status, JSON.stringify(dossier)).to.equal(201);
     reference = dossier.reference;
     const form = new FormData();
-    form.append("file", new File([await threePagePdf("Contrat Fromagerie Roux")], "contrat-roux.pdf", { type: "application/pdf" }));
-    const upload = await (await fetch(`${app.base}/api/dossiers/${reference}/documents`, { method: "POST", headers: auth("agent"), body: form })).json();
+    form.append("file", new File([new Uint8Array(await threePagePdf("Contrat Fromagerie Roux"))], "contrat-roux.pdf", { type: "application/pdf" }));
+    const upload = (await (await fetch(`${app.base}/api/dossiers/${reference}/documents`, { method: "POST", headers: auth("agent"), body: form })).json()) as any;
     const request = await fetch(`${app.base}/api/dossiers/${reference}/signatures`, {
       method: "POST", headers: { ...auth("agent"), "content-type": "application/json" },
       body: JSON.stringify({ documents: [upload.items[0].id], signers: [{ role: "decisionMaker", order: 1 }, { role: "countersigner", order: 2 }], title: "Contrat multirisque Fromagerie Roux", message: "Bonjour, voici votre contrat." }),
     });
-    const body = await request.json();
+    const body = (await request.json()) as any;
     expect(request.status, JSON.stringify(body)).to.equal(201);
     requestId = body.id;
   });

@@ -88,7 +88,7 @@ describe("demo chain: « nouveau contrat » → validation → signature by the 
     const text = execFileSync("pdftotext", [path.join(out, "contrat-signe.pdf"), "-"], { encoding: "utf8" });
     expect(text).to.contain("Lefèvre"); // the customer's data in the rendered contract
     expect(text).to.contain("Page de signature");
-    const verdict = await (await fetch(`${api.base}/verification`, { method: "POST", headers: { "content-type": "application/pdf" }, body: sealed })).json();
+    const verdict = (await (await fetch(`${api.base}/verification`, { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(sealed) })).json()) as any;
     expect(verdict.verdict).to.equal("authentic");
   });
 });

@@ -65,7 +65,7 @@ describe("electronic signature: request, SMS code, seal, evidence, verification"
     expect(page.status).to.equal(200);
     expect(page.headers.get("cache-control")).to.contain("no-store");
     const csrf = await pageCsrf(api, token);
-    const state = await (await fetch(`${api.base}/signature/${token}/state`)).json();
+    const state = (await (await fetch(`${api.base}/signature/${token}/state`)).json()) as any;
     expect(state.signer).to.include({ name: "Julie Martin", status: "invited", maskedPhone: "+336******78" });
     expect(state.consent).to.contain("eIDAS");
     const pdf = Buffer.from(await (await fetch(`${api.base}${state.documents[0].url}`)).arrayBuffer());
@@ -135,13 +135,14 @@ describe("electronic signature: request, SMS code, seal, evidence, verification"
     for (const action of ["signature.created", "signature.sent", "signature.invited", "signature.signed", "signature.completed"]) expect(journal).to.include(action);
 
     // verification page: authentic, then one byte changed
-    const verify = async (bytes: Buffer) => (await fetch(`${api.base}/verification`, { method: "POST", headers: { "content-type": "application/pdf" }, body: bytes })).json();
+    const verify = async (bytes: Buffer) => ((await fetch(`${api.base}/verification`, { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(bytes) })).json()) as any;
     const ok = await verify(signedPdf);
     expect(ok.verdict).to.equal("authentic");
     expect(ok.registered).to.include({ requestId: id, kind: "contract", dossierReference: file.reference });
     expect((await verify(evidencePdf)).verdict).to.equal("authentic");
     const altered = Buffer.from(signedPdf);
-    altered[Math.floor(altered.indexOf("/ByteRange") / 2)] ^= 0x01;
+    const at = Math.floor(altered.indexOf("/ByteRange") / 2);
+    altered[at] = altered[at]! ^ 0x01;
     writeFileSync(path.join(out, "altered.pdf"), altered);
     const bad = await verify(altered);
     expect(bad.verdict).to.equal("altered");
@@ -152,7 +153,7 @@ describe("electronic signature: request, SMS code, seal, evidence, verification"
     expect(notPdf.status).to.equal(415);
 
     // the finished page offers the signed document
-    const finalState = await (await fetch(`${api.base}/signature/${token}/state`)).json();
+    const finalState = (await (await fetch(`${api.base}/signature/${token}/state`)).json()) as any;
     expect(finalState.request.status).to.equal("completed");
     expect(finalState.signedDocument).to.be.a("string");
   });
@@ -238,7 +239,7 @@ describe("electronic signature: request, SMS code, seal, evidence, verification"
       expect(await service.tick()).to.deep.equal({ expired: 1, reminded: 0 });
       const page = await fetch(`${api.base}/signature/${tokenOf(reminder)}`);
       expect(page.status).to.equal(410);
-      const state = await (await fetch(`${api.base}/signature/${tokenOf(reminder)}/state`)).json();
+      const state = (await (await fetch(`${api.base}/signature/${tokenOf(reminder)}/state`)).json()) as any;
       expect(state.request.status).to.equal("expired");
       const csrf = await pageCsrf(api, tokenOf(reminder));
       expect((await pagePost(api, tokenOf(reminder), "/code", {}, csrf)).status).to.equal(410);

@@ -51,7 +51,7 @@ export async function threePagePdf(title = "Contrat d'assurance multirisque"): P
 /** Files a PDF in a dossier through the API; returns its document id. */
 export async function uploadPdf(api: ApiServer, reference: string, bytes: Buffer, filename = "contrat.pdf", as = "demo"): Promise<number> {
   const form = new FormData();
-  form.append("file", new File([bytes], filename, { type: "application/pdf" }));
+  form.append("file", new File([new Uint8Array(bytes)], filename, { type: "application/pdf" }));
   const auth = `Basic ${Buffer.from(`${as}:${as}`).toString("base64")}`;
   const res = await fetch(`${api.base}/api/dossiers/${reference}/documents`, { method: "POST", headers: { authorization: auth }, body: form });
   const body = (await res.json()) as { items: Array<{ id: number }> };
