@@ -55,6 +55,10 @@ describe("portal: a candidate applies on the public page and answers the private
     const linkMail = await until("the link mail", () => mails.find((m) => m.purpose === "portal.link" && JSON.stringify(m.text).includes(reference)));
     expect(linkMail.to).to.have.length(1);
     const token = linkIn(linkMail.text);
+    // agents are not offered the third party's task (party:candidate is no group of theirs)
+    const offered = await api.call("POST", "/v2/user-tasks/search", { as: "agent", body: { filter: { elementId: "ProvideDocuments" } } });
+    expect(offered.status).to.equal(200);
+    expect(offered.body.items).to.deep.equal([]);
     // the 360° view shows the task as waiting for the third party, and the link
     const portal = (await api.call("GET", `/api/dossiers/${reference}/portal`)).body;
     expect(portal.waiting.map((w: { name: string }) => w.name)).to.deep.equal(["Transmettre les pièces complémentaires"]);
@@ -78,6 +82,27 @@ describe("portal: a candidate applies on the public page and answers the private
     const docs = (await api.call("GET", `/api/dossiers/${reference}/documents`)).body.items;
     expect(docs.map((d: { documentType: string }) => d.documentType)).to.deep.equal(["cv", "diplome"]);
     expect((await visitorClient(api.base).call("GET", `/portail/api/link/${token}`)).status).to.equal(410);
+    // the recruiter proposes interview dates, the candidate picks one on a second private page
+    const proposed = await api.call("POST", `/v2/user-tasks/${next.userTaskKey}/completion`, { body: { variables: { slot1: "Lundi 14 h 00", slot2: "Mardi 10 h 00", slot3: "" } } });
+    expect(proposed.status, JSON.stringify(proposed.body)).to.equal(204);
+    const pick = await until("the interview link", () => mails.filter((m) => m.purpose === "portal.link" && JSON.stringify(m.text).includes(reference))[1]);
+    const choice = await visitorClient(api.base).call("GET", `/portail/api/link/${linkIn(pick.text)}`);
+    expect(choice.body.view.data.interviewSlots).to.deep.equal([{ label: "Lundi 14 h 00", value: "Lundi 14 h 00" }, { label: "Mardi 10 h 00", value: "Mardi 10 h 00" }]);
+    const picked = new FormData();
+    picked.append("values", JSON.stringify({ interviewSlot: "Mardi 10 h 00" }));
+    const chooser = visitorClient(api.base);
+    await chooser.call("GET", `/portail/api/link/${linkIn(pick.text)}`);
+    expect((await chooser.call("POST", `/portail/api/tasks/${choice.body.taskId}`, picked)).status).to.equal(200);
+    // the offer, then the employment contract goes to signature (signature.request)
+    const offer = await until("the offer task", async () => (await api.call("GET", `/api/dossiers/${reference}`)).body.tasks?.find((t: { elementId: string }) => t.elementId === "MakeOffer"));
+    const contractId = docs[0].id as number;
+    expect((await api.call("POST", `/v2/user-tasks/${offer.userTaskKey}/completion`, { body: { variables: { makeOffer: true, offerSalary: 34000, contract: { documentId: contractId, filename: "contrat.pdf" } } } })).status).to.equal(204);
+    const atSignature = await until("the signature step", async () => {
+      const d = (await api.call("GET", `/api/dossiers/${reference}`)).body;
+      const active = api.server.engine.activeElements(Number(d.processes?.[0]?.processInstanceKey ?? 0)).map((e) => e.elementId);
+      return d.state === "offre" && (active.includes("SignContract") || active.includes("SignatureDone")) ? active : undefined;
+    });
+    expect(atSignature).to.satisfy((a: string[]) => a.includes("SignContract") || a.includes("SignatureDone"));
     // later: a code by mail, and only their own file
     const later = visitorClient(api.base);
     expect((await later.call("POST", "/portail/api/signin/code", { email: "pierre.curie@example.fr" })).status).to.equal(202);
