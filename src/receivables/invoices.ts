@@ -407,12 +407,13 @@ export class Invoices {
   }
 
   /** Recomputes the status from the amounts and fires the settled hooks when the balance just reached 0. */
-  refreshIn(tx: EngineTransaction, invoiceId: number, on?: string): InvoiceRow {
-    const before = this.byId(invoiceId)!;
-    const status = statusOf(before, this.hasOpenDispute(invoiceId));
+  refreshIn(tx: EngineTransaction, invoiceId: number, on?: string, previous?: InvoiceRow): InvoiceRow {
+    const before = previous ?? this.byId(invoiceId)!;
+    const current = previous ? this.byId(invoiceId)! : before;
+    const status = statusOf(current, this.hasOpenDispute(invoiceId));
     const closed = ["paid", "credited", "written_off"].includes(status);
-    const paidOn = closed ? (before.paidOn ?? on ?? isoDay(tx.now)) : null;
-    if (status !== before.status || paidOn !== before.paidOn) {
+    const paidOn = closed ? (current.paidOn ?? on ?? isoDay(tx.now)) : null;
+    if (status !== current.status || paidOn !== current.paidOn) {
       statement(this.db, `UPDATE invoice SET status = ?, paid_on = ?, updated_at = ?, version = version + 1 WHERE id = ?`).run(status, paidOn, tx.now, invoiceId);
     }
     const after = this.byId(invoiceId)!;
@@ -512,7 +513,7 @@ export class Invoices {
       summary: `${label} de ${money(v.amountCents, v.currency)} sur la facture ${inv.number} (${v.receivedOn}${match.by && match.by !== "number" ? `, rapproché par ${match.by === "reference" ? "le libellé" : "montant et client"}` : ""})`,
       after: { invoiceId: inv.id, paymentId: id, kind: v.kind, amountCents: v.amountCents, receivedOn: v.receivedOn, matchedBy: match.by },
     });
-    const invoice = this.refreshIn(tx, inv.id, v.receivedOn);
+    const invoice = this.refreshIn(tx, inv.id, v.receivedOn, inv);
     return { payment, invoice, matched: true };
   }
 
@@ -531,7 +532,7 @@ export class Invoices {
       dossierId: inv.dossierId, at: tx.now, actor, action: `invoice.${p.kind}`, summary: `Paiement de ${money(p.amountCents, p.currency)} rapproché de la facture ${inv.number}`,
       after: { invoiceId: inv.id, paymentId, amountCents: p.amountCents, matchedBy: "review" },
     });
-    return { payment: { ...p, invoiceId: inv.id }, invoice: this.refreshIn(tx, inv.id, p.receivedOn) };
+    return { payment: { ...p, invoiceId: inv.id }, invoice: this.refreshIn(tx, inv.id, p.receivedOn, inv) };
   }
 
   /** A review task (process factures-revue) for what could not be matched: a payment, a printer file. */
