@@ -29,7 +29,7 @@ export function toTemplateError(template: string, error: unknown): TemplateError
     reason = expecting ? `syntax error: expected ${expecting[1]}, but found ${expecting[2]}\n${(parse[2] ?? "").split("\n").slice(0, 2).join("\n")}` : `syntax error\n${parse[2] ?? ""}`;
   } else {
     // "… - 3:4" suffix of Handlebars' located errors: the position is given separately.
-    reason = reason.replace(/ - \d+:\d+$/, "");
+    reason = reason.replace(/ - \d+:\d+$/, "").replace(/ not defined in \[object Object\]$/, " is not defined in this context (a field missing from the data)").replace(/ not defined in undefined$/, " is not defined (its parent is missing)");
   }
   const where = name === template ? template : `${template} (partial ${name})`;
   return new TemplateError(where, reason, line, column);

@@ -153,9 +153,12 @@ export class TemplateLibrary implements TemplateRenderer {
     return this.renderWith(this.built, name, data, options);
   }
 
-  /** Renders an unsaved source (the editor's preview) as if it were saved under `name`. */
-  renderDraft(name: string, source: string, data: Record<string, unknown>, options: { locale?: "fr" | "en" } = {}): RenderedTemplate {
-    const built = this.build(new Map([...this.sources(), [name, source]]));
+  /**
+   * Renders an unsaved source (the editor's preview) as if it were saved under `name`; with
+   * `draftName`, the draft is a partial or style of that name and `name` the template rendered.
+   */
+  renderDraft(name: string, source: string, data: Record<string, unknown>, options: { locale?: "fr" | "en" } = {}, draftName = name): RenderedTemplate {
+    const built = this.build(new Map([...this.sources(), [draftName, source]]));
     return this.renderWith(built, name, data, options);
   }
 

@@ -4,7 +4,7 @@
  *   GET  /templates/source?name=            templates.manage  one with its source, the shipped file's and its history
  *   PUT  /templates/source?name=            templates.manage  {source, comment?, revision?}: saved as a new revision (refused with the line if it does not compile)
  *   POST /templates/revert?name=            templates.manage  {revision} (a revision's source again) or {revision: null} (back to the shipped file)
- *   POST /templates/preview                 templates.manage  {name, source?, dossier?, variables?, locale?} → {html, template} (no dossier: a fictional one)
+ *   POST /templates/preview                 templates.manage  {name, source? | partial?: {name, source}, dossier?, variables?, locale?} → {html, template} (no dossier: a fictional one)
  *   POST /templates/preview.pdf             templates.manage  same body → the PDF
  *   GET  /templates/settings                templates.manage  the organisation's details
  *   PUT  /templates/settings                templates.manage  some of them
@@ -123,6 +123,11 @@ export function templatesRouter(deps: TemplatesRouterDeps): Router {
     if (kindOf(name) !== "template") throw new DossierError("INVALID_ARGUMENT", `Expected a template to preview, but '${name}' is a ${kindOf(name)}: preview a template that uses it`);
     const source = b["source"];
     if (source !== undefined && typeof source !== "string") throw new DossierError("INVALID_ARGUMENT", "Expected 'source' to be text");
+    // {partial: {name, source}}: an unsaved partial or style, previewed inside the template `name`.
+    const partial = b["partial"] as { name?: unknown; source?: unknown } | undefined;
+    if (partial !== undefined && (typeof partial !== "object" || partial === null || typeof partial.name !== "string" || checkName(partial.name) || kindOf(partial.name) === "template" || typeof partial.source !== "string")) {
+      throw new DossierError("INVALID_ARGUMENT", "Expected 'partial' to be {name, source} of a partial or a style");
+    }
     if (source === undefined) known(name);
     const reference = b["dossier"];
     if (reference !== undefined && reference !== null && typeof reference !== "string") throw new DossierError("INVALID_ARGUMENT", `Expected 'dossier' to be a dossier reference, but found ${JSON.stringify(reference)}`);
@@ -136,7 +141,8 @@ export function templatesRouter(deps: TemplatesRouterDeps): Router {
     // No dossier chosen: a fictional one (designers often see no real dossier).
     if (!dossier) data.dossier = sampleDossier(locale);
     try {
-      const rendered = typeof source === "string" ? library.renderDraft(name, source, data, { locale }) : library.render(name, data, { locale });
+      const rendered = partial ? library.renderDraft(name, partial.source as string, data, { locale }, partial.name as string)
+        : typeof source === "string" ? library.renderDraft(name, source, data, { locale }) : library.render(name, data, { locale });
       return { rendered, locale, organisation };
     } catch (error) {
       if (error instanceof TemplateError) throw templateProblem(error);

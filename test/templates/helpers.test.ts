@@ -100,7 +100,7 @@ describe("template helpers and library", () => {
   });
 
   it("should fail on a missing field (strict), naming the template, the partial and the line", () => {
-    expect(() => render("a\n\n  {{dossier.nope}}", { dossier: {} })).to.throw(TemplateError, /Template t, line 3, column 4: "nope" not defined/);
+    expect(() => render("a\n\n  {{dossier.nope}}", { dossier: {} })).to.throw(TemplateError, /Template t, line 3, column 4: "nope" is not defined in this context/);
     try {
       lib.render("letters/hello", { name: "x", signer: "y" });
       expect.fail("should throw");
