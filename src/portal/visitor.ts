@@ -85,7 +85,7 @@ export class VisitorData {
   }
 
   messages(dossierId: number) {
-    return this.domain.journal.entries(dossierId, { includePrivate: true, actions: [MESSAGE_ACTION], limit: 500 }).reverse()
+    return this.domain.journal.entries(dossierId, { includePrivate: true, actions: [MESSAGE_ACTION], limit: 500 })
       .map((e) => {
         const after = (e.after ?? {}) as { text?: string; direction?: string };
         return { at: e.at, text: after.text ?? "", from: after.direction === "out" ? "team" : "me" };

@@ -275,6 +275,19 @@ describe("portal security: isolation, tokens, enumeration, CSRF, sessions, uploa
     expect(linkedDossier(api.server.domain, Number(api.server.engine.store.userTask(Number(a.taskKey))!.processInstanceKey))?.id).to.equal(a.dossierId);
   });
 
+  it("should show an agent's answer in the customer's thread and mail the customer a notice", async () => {
+    const answer = await api.call("POST", `/api/dossiers/${a.reference}/portal/messages`, { as: "agent", body: { text: "Bonjour, un technicien passe jeudi." } });
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(201);
+    const notice = await until("the notice", () => mails.find((m) => m.purpose === "portal.answer" && m.dossierId === a.dossierId));
+    expect(notice.to).to.deep.equal([{ partyId: a.partyId }]);
+    expect(notice.text).to.include(`/portail/dossiers/${a.reference}`);
+    const thread = (await a.visitor.call("GET", `/portail/api/dossiers/${a.reference}`)).body.messages;
+    expect(thread.map((m: { from: string; text: string }) => [m.from, m.text])).to.deep.equal([["me", "Bonjour, ici Alpha"], ["team", "Bonjour, un technicien passe jeudi."]]);
+    // the 360° view's exchanges list it too
+    const exchanges = (await api.call("GET", `/api/dossiers/${a.reference}/journal?exchanges=true`, { as: "agent" })).status;
+    expect(exchanges).to.equal(200);
+  });
+
   it("should offer a fresh link for an expired one, sent to the address on file", async () => {
     const { engine } = api.server;
     await engine.pinClock(engine.clock.now() + 3 * 86_400_000); // past P2D
