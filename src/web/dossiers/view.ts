@@ -16,6 +16,7 @@ import { JournalSection } from "./journal.js";
 import { LinksSection, portalInfo } from "./links.js";
 import { MessagesSection } from "./messages.js";
 import { SignaturesSection } from "./signatures.js";
+import { ArchiveSection } from "./archive.js";
 import { childrenSection, processesSection, tasksSection } from "./related.js";
 import { TimelineSection } from "./timeline.js";
 import { daysLeftBadge, fill, stateBadge, toast } from "./widgets.js";
@@ -32,6 +33,7 @@ export class DossierView {
   private readonly fields: FieldsSection;
   private readonly journal: JournalSection;
   private readonly signatures: SignaturesSection;
+  private readonly archive: ArchiveSection;
   private readonly links: LinksSection;
   private readonly messages: MessagesSection;
 
@@ -43,6 +45,7 @@ export class DossierView {
     this.fields = new FieldsSection(reference, canWrite, (d) => this.updated(d));
     this.journal = new JournalSection(reference);
     this.signatures = new SignaturesSection(reference, session, reload);
+    this.archive = new ArchiveSection(reference, session, reload);
     this.links = new LinksSection(reference, canWrite);
     this.messages = new MessagesSection(reference, canWrite);
   }
@@ -68,13 +71,13 @@ export class DossierView {
       this.header,
       h("div", { class: "dossier-grid" },
         h("div", { class: "col-main" }, this.tasks, this.signatures.element, this.timeline.element, this.messages.element, this.documents.element),
-        h("div", { class: "col-side" }, this.fields.element, this.links.element, this.children, this.processes, this.journal.element))));
+        h("div", { class: "col-side" }, this.fields.element, this.links.element, this.archive.element, this.children, this.processes, this.journal.element))));
     this.render();
     if (new URLSearchParams(location.search).get("created")) {
       toast(t("dossiers.view.created", { reference: this.reference }));
       history.replaceState(null, "", location.pathname + location.hash);
     }
-    await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load(), this.signatures.load(), this.loadPortal()]);
+    await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load(), this.signatures.load(), this.archive.load(), this.loadPortal()]);
     // #documents, #journal, … (the global search links a document hit to #documents).
     const follow = () => { const anchor = location.hash.slice(1); if (anchor) document.getElementById(`section-${anchor}`)?.scrollIntoView(); };
     follow();
@@ -87,7 +90,7 @@ export class DossierView {
       this.dossier = await getDossier(this.reference);
       if (this.dossier.typeVersion !== this.type.version) this.type = await dossierType(this.dossier.type);
       this.render();
-      await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load(), this.signatures.load(), this.loadPortal()]);
+      await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load(), this.signatures.load(), this.archive.load(), this.loadPortal()]);
     } catch (e) {
       showError(e);
     }
