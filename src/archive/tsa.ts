@@ -47,7 +47,7 @@ export function httpTimestampAuthority(url: string, timeoutMs = 15_000): Timesta
   return {
     url,
     async stamp(sha256) {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/timestamp-query" }, body: timestampRequest(sha256), signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/timestamp-query" }, body: new Uint8Array(timestampRequest(sha256)), signal: AbortSignal.timeout(timeoutMs) });
       if (!res.ok) throw new Error(`Expected the TSA ${url} to answer 200, but it answered ${res.status}`);
       const der = Buffer.from(await res.arrayBuffer());
       const status = timestampStatus(der);

@@ -34,7 +34,7 @@ describe("archive in the browser: /archive and the dossier's archive section", f
     for (const [name, type, line] of [["facture-F2024-31.pdf", "facture", "Affinage de comté 24 mois"], ["kbis.pdf", "kbis", "Extrait Kbis"], ["piece-identite.pdf", "piece-identite", "Carte d'identité"]] as const) {
       const form = new FormData();
       form.append("documentType", type);
-      form.append("file", new Blob([simplePdf(name, [line])], { type: "application/pdf" }), name);
+      form.append("file", new Blob([new Uint8Array(simplePdf(name, [line]))], { type: "application/pdf" }), name);
       const res = await fetch(`${app.base}/api/dossiers/${reference}/documents`, { method: "POST", headers: { authorization: `Basic ${Buffer.from("demo:demo").toString("base64")}` }, body: form });
       expect(res.status).to.equal(201);
     }

@@ -33,7 +33,7 @@ export const day = (iso: string) => Date.parse(`${iso}T09:00:00Z`);
 export async function upload(api: ApiServer, reference: string, files: Array<{ name: string; bytes: Buffer; type?: string }>, documentType?: string, as = "demo") {
   const form = new FormData();
   if (documentType) form.append("documentType", documentType);
-  for (const f of files) form.append("file", new Blob([f.bytes], { type: f.type ?? "application/pdf" }), f.name);
+  for (const f of files) form.append("file", new Blob([new Uint8Array(f.bytes)], { type: f.type ?? "application/pdf" }), f.name);
   const res = await fetch(`${api.base}/api/dossiers/${reference}/documents`, { method: "POST", headers: { authorization: `Basic ${Buffer.from(`${as}:${as}`).toString("base64")}` }, body: form });
   const body = (await res.json()) as any;
   if (res.status !== 201) throw new Error(`upload ${res.status}: ${JSON.stringify(body)}`);
