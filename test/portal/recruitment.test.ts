@@ -112,4 +112,35 @@ describe("portal: a candidate applies on the public page and answers the private
     const home = await later.call("GET", "/portail/api/home");
     expect(home.body.dossiers.map((d: { reference: string }) => d.reference)).to.deep.equal([reference]);
   });
+
+  it("should remind the candidate with a fresh link after the task's reminder delay, and let the recruiter withdraw it", async () => {
+    const sent = await apply("irene.curie@example.fr", { firstName: "Irène" });
+    const reference = sent.body.reference as string;
+    const study = await until("the study task", async () => (await api.call("GET", `/api/dossiers/${reference}`)).body.tasks?.find((t: { elementId: string }) => t.elementId === "StudyApplication"));
+    await api.call("POST", `/v2/user-tasks/${study.userTaskKey}/completion`, { body: { variables: { shortlisted: true, missingDocuments: "Diplôme" } } });
+    const first = await until("the link mail", () => mails.find((m) => m.purpose === "portal.link" && JSON.stringify(m.text).includes(reference)));
+    const { engine } = api.server;
+    await engine.pinClock(engine.clock.now() + 3 * 86_400_000 + 3_600_000); // past portal.reminder = P3D
+    try {
+      await api.server.capabilities.portal.tasks.catchUp();
+      const reminders = mails.filter((m) => m.purpose === "portal.link" && JSON.stringify(m.text).includes(reference));
+      expect(reminders).to.have.length(2);
+      expect(reminders[1]!.subject).to.match(/^Rappel : /);
+      // the first link was replaced, the fresh one works
+      expect((await visitorClient(api.base).call("GET", `/portail/api/link/${linkIn(first.text)}`)).body).to.deep.equal({ linkState: "revoked", canResend: false });
+      const token = linkIn(reminders[1]!.text);
+      expect((await visitorClient(api.base).call("GET", `/portail/api/link/${token}`)).status).to.equal(200);
+      // a second pass sends no second reminder
+      await api.server.capabilities.portal.tasks.catchUp();
+      expect(mails.filter((m) => m.purpose === "portal.link" && JSON.stringify(m.text).includes(reference))).to.have.length(2);
+      // the recruiter withdraws the link from the 360° view
+      const links = (await api.call("GET", `/api/dossiers/${reference}/portal`, { as: "manager" })).body.links as Array<{ id: number; state: string }>;
+      const active = links.find((l) => l.state === "active")!;
+      const revoked = await api.call("POST", `/api/dossiers/${reference}/portal/links/${active.id}/revocation`, { as: "manager" });
+      expect(revoked.body).to.deep.equal({ revoked: true });
+      expect((await visitorClient(api.base).call("GET", `/portail/api/link/${token}`)).body.linkState).to.equal("revoked");
+    } finally {
+      await engine.resetClock();
+    }
+  });
 });
