@@ -195,12 +195,12 @@ class Dashboards {
     this.main.append(h("div", { class: "charts" },
       h("section", { class: "card" }, h("h2", {}, t("dash.cycle")),
         h("table", { class: "list", "data-testid": "cycle-times" }, h("thead", {}, h("tr", {}, ...["process", "completed", "avg", "median", "p90"].map((c) => h("th", {}, t(`dash.col.${c}`))))),
-          h("tbody", {}, ...p.cycleTimes.map((c) => h("tr", {}, h("td", {}, c.process), h("td", { class: "num" }, String(c.completed)), h("td", { class: "num" }, hours(c.averageHours)), h("td", { class: "num" }, hours(c.medianHours)), h("td", { class: "num" }, hours(c.p90Hours))))))),
+          h("tbody", {}, ...(p.cycleTimes.length ? [] : [h("tr", {}, h("td", { colspan: "5", class: "muted" }, t("common.none")))]), ...p.cycleTimes.map((c) => h("tr", {}, h("td", {}, c.process), h("td", { class: "num" }, String(c.completed)), h("td", { class: "num" }, hours(c.averageHours)), h("td", { class: "num" }, hours(c.medianHours)), h("td", { class: "num" }, hours(c.p90Hours))))))),
       h("section", { class: "card" }, h("h2", {}, t("dash.overdue")),
         p.tasks
           ? [h("p", { "data-testid": "overdue" }, t("dash.overdueCount", { overdue: p.tasks.overdue, open: p.tasks.open })), h("p", { class: "muted small" }, t(p.tasks.scope === "all" ? "dash.scope.all" : "dash.scope.own")),
              h("table", { class: "list" }, h("thead", {}, h("tr", {}, h("th", {}, t("dash.col.process")), h("th", {}, t("dash.col.name")), h("th", {}, t("dash.col.count")))),
-               h("tbody", {}, ...p.tasks.overdueByProcess.slice(0, 20).map((o) => h("tr", {}, h("td", {}, o.process), h("td", {}, o.name ?? "—"), h("td", { class: "num" }, String(o.count))))))]
+               h("tbody", {}, ...(p.tasks.overdueByProcess.length ? [] : [h("tr", {}, h("td", { colspan: "3", class: "muted" }, t("common.none")))]), ...p.tasks.overdueByProcess.slice(0, 20).map((o) => h("tr", {}, h("td", {}, o.process), h("td", {}, o.name ?? "—"), h("td", { class: "num" }, String(o.count))))))]
           : h("p", { class: "muted" }, t("dash.noTasks"))),
     ));
   }
