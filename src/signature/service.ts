@@ -277,7 +277,8 @@ export class SignatureService {
     const signersIn = Array.isArray(input.signers) ? (input.signers as SignerInput[]) : [];
     if (signersIn.length === 0) problems.push("signers: expected a list of signers ({role|partyId|username, order}), but found none");
     if (signersIn.length > 20) problems.push(`signers: expected at most 20 signers, but found ${signersIn.length}`);
-    const dossierParties = this.deps.domain.service.partiesOf(dossier.id);
+    // the dossier's parties, then its parent's (a contract's decision-maker is often the customer file's)
+    const dossierParties = [...this.deps.domain.service.partiesOf(dossier.id), ...(dossier.parentId ? this.deps.domain.service.partiesOf(dossier.parentId) : [])];
     const type = this.deps.domain.types.get(dossier.typeId);
     const roleLabel = (role: string) => type?.partyRoles.find((r) => r.id === role)?.label?.["en"] ?? role;
     const signers: Array<Omit<SignerRow, "id" | "requestId" | "status" | "invitedAt" | "signedAt" | "declinedAt" | "declineReason" | "failedAttempts" | "lockedAt" | "linkId" | "otpHash" | "otpExpiresAt" | "otpSentCount" | "otpLastSentAt" | "evidence">> = [];
@@ -486,7 +487,7 @@ export class SignatureService {
       statement(this.db, `UPDATE signature_signer SET otp_hash = ?, otp_expires_at = ?, otp_sent_count = otp_sent_count + 1, otp_last_sent_at = ? WHERE id = ?`).run(this.otpHash(signer.id, code), expiresAt, tx.now, signer.id);
       const fr = (ctx.locale ?? request.locale) !== "en";
       this.deps.sms.enqueue(tx, {
-        to: signer.phone!, dossierId: request.dossierId, purpose: "signature.otp", key: `signature:otp:${signer.id}:${signer.otpSentCount + 1}`, sensitive: true, actor: `signer:${signer.id}`,
+        to: signer.phone!, dossierId: request.dossierId, purpose: "signature.otp", key: `signature:otp:${signer.id}:${tx.now}:${signer.otpSentCount + 1}`, sensitive: true, actor: `signer:${signer.id}`,
         text: fr ? `${code} est votre code de signature ${this.deps.organisation} (demande n° ${request.id}). Valable 10 minutes. Ne le communiquez à personne.` : `${code} is your ${this.deps.organisation} signing code (request ${request.id}). Valid 10 minutes. Do not share it.`,
       });
       this.deps.links.touch(link.id);

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import type { Page } from "puppeteer-core";
 import { OUTPUT, startBrowserApp, type BrowserApp } from "../helpers/browser.js";
 import type { SignatureService } from "../../src/signature/service.js";
-import { codeOf, recordingOutboxes, threePagePdf, tokenOf, type Recorded } from "./support.js";
+import { codeOf, nextSms, realMessaging, threePagePdf, tokenOf, type Recorded } from "./support.js";
 
 /** Both signers walk the signing page in Chromium (desktop and phone), then the verification page checks the sealed PDF. */
 describe("signature pages in the browser", function () {
@@ -18,7 +18,7 @@ describe("signature pages in the browser", function () {
 
   before(async () => {
     app = await startBrowserApp();
-    recorded = recordingOutboxes(app);
+    recorded = realMessaging(app); // the real mail module: mails in mail_outbound, SMS on the development gateway's handset
     const created = await fetch(`${app.base}/api/dossiers`, {
       method: "POST", headers: { ...auth("agent"), "content-type": "application/json" },
       body: JSON.stringify({
@@ -62,8 +62,7 @@ describe("signature pages in the browser", function () {
     const before = recorded.sms.length;
     await page.click("[data-testid=sign]");
     await page.waitForSelector("[data-testid=code]");
-    await new Promise((r) => setTimeout(r, 100));
-    const sms = recorded.sms.slice(before).at(-1)!;
+    const sms = await nextSms(recorded, before);
     expect(sms.sensitive).to.equal(true);
     await app.screenshot(page, `${shot}-code`);
     await page.type("[data-testid=code]", "000000" === codeOf(sms) ? "111111" : "000000");

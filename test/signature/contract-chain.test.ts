@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { ApiServer } from "../api/v2/server.js";
 import type { SignatureService } from "../../src/signature/service.js";
 import { until } from "../dossiers/support.js";
-import { codeOf, pageCsrf, pagePost, startSignatureServer, tokenOf, type Recorded } from "./support.js";
+import { codeOf, nextSms, pageCsrf, pagePost, startSignatureServer, tokenOf, type Recorded } from "./support.js";
 
 const out = mkdtempSync(path.join(tmpdir(), "contract-chain-"));
 
@@ -55,8 +55,11 @@ describe("demo chain: « nouveau contrat » → validation → signature by the 
     const mail = await until(() => recorded.mails.find((m) => m.purpose === "signature.invitation"), "the invitation");
     const token = tokenOf(mail);
     const csrf = await pageCsrf(api, token);
+    const before = recorded.sms.length;
     expect((await pagePost(api, token, "/code", {}, csrf)).status).to.equal(201);
-    const signed = await pagePost(api, token, "/sign", { code: codeOf(recorded.sms.at(-1)!), consent: true }, csrf);
+    const sms = await nextSms(recorded, before); // the development gateway's handset (sms_dev_received)
+    expect(sms.to).to.equal("+33698765432");
+    const signed = await pagePost(api, token, "/sign", { code: codeOf(sms), consent: true }, csrf);
     expect(signed.status, JSON.stringify(signed.body)).to.equal(200);
 
     // the countersigner (agent) signs from the 360° view

@@ -1,39 +1,77 @@
 /**
  * Shared pieces of the signature specs: the real server over a real SQLite file with the shipped
- * models and demo dossiers, a 3-page PDF filed in a dossier, and — while the mail module is still
- * a placeholder that throws "not built yet" — a RECORDING outbox and SMS outbox standing in for
- * it behind the same interfaces (Outbox/SmsOutbox of src/mail/api.ts): what was queued in a
- * transaction shows once it committed, as the real outbox would send it.
+ * models and demo dossiers, the real mail module (its outbox and SMS gateways), a 3-page PDF filed
+ * in a dossier.
  */
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { ApiServer } from "../api/v2/server.js";
-import type { OutboundMailRequest, SmsRequest } from "../../src/mail/api.js";
 import { startDossierServer } from "../dossiers/support.js";
 
+/** A mail as the real outbox (src/mail) queued it: what the tests read of it. */
+export interface QueuedMailRow { id: number; purpose: string; subject: string; text: string; to: string[]; status: string }
+/** An SMS as the gateway received it (the development gateway's handset table, or the test's HTTP "phone"). */
+export interface ReceivedSms { to: string; text: string; sensitive: boolean; purpose: string }
+
 export interface Recorded {
-  mails: OutboundMailRequest[];
-  sms: SmsRequest[];
+  readonly mails: QueuedMailRow[];
+  readonly sms: ReceivedSms[];
 }
 
-/** Puts a recording implementation in place of the placeholder mail module's outboxes (same objects the modules hold). */
-export function recordingOutboxes(api: { server: ApiServer["server"] }): Recorded {
-  const recorded: Recorded = { mails: [], sms: [] };
-  const mail = api.server.capabilities.mail;
-  let id = 0;
-  (mail.outbox as { enqueue: unknown }).enqueue = (tx: { afterCommit(fn: () => void): void }, m: OutboundMailRequest) => {
-    tx.afterCommit(() => recorded.mails.push(m));
-    return { id: ++id, messageId: `<recorded-${id}@test>`, duplicate: false };
+/**
+ * The mails and SMS of the real mail module, read where it keeps them: mail_outbound (the mail as
+ * queued, its link inside) and, for SMS, the development gateway's handset table sms_dev_received
+ * (what "the phone" received), joined to sms_outbound for the purpose and the sensitive flag — or
+ * the texts an HTTP gateway (the test's phone) received, when one is given.
+ */
+export function realMessaging(api: { server: ApiServer["server"] }, httpPhone?: ReceivedSms[]): Recorded {
+  const db = api.server.domain.db;
+  return {
+    get mails() {
+      return (db.prepare(`SELECT id, purpose, subject, text_body, to_json, status FROM mail_outbound ORDER BY id`).all() as any[]).map((r) => ({
+        id: r.id, purpose: r.purpose, subject: r.subject, text: r.text_body, to: (JSON.parse(r.to_json) as Array<string | { address: string }>).map((t) => (typeof t === "string" ? t : t.address)), status: r.status,
+      }));
+    },
+    get sms() {
+      if (httpPhone) return httpPhone;
+      return (db.prepare(`SELECT r.to_number, r.text, o.sensitive, o.purpose FROM sms_dev_received r JOIN sms_outbound o ON o.id = r.sms_id ORDER BY r.id`).all() as any[]).map((r) => ({
+        to: r.to_number, text: r.text, sensitive: r.sensitive === 1, purpose: r.purpose,
+      }));
+    },
   };
-  (mail.sms as { enqueue: unknown }).enqueue = (tx: { afterCommit(fn: () => void): void }, s: SmsRequest) => {
-    tx.afterCommit(() => recorded.sms.push(s));
-    return { id: ++id, duplicate: false };
-  };
-  return recorded;
+}
+
+/** Waits until one more SMS than `before` reached the phone, and returns it. */
+export async function nextSms(recorded: Recorded, before: number): Promise<ReceivedSms> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const all = recorded.sms;
+    if (all.length > before) return all.at(-1)!;
+    if (Date.now() > deadline) throw new Error("Timed out waiting for the SMS");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A local HTTP server standing for the SMS gateway/the phone (SMS_HTTP_URL), so that nothing of the code stays in the database. */
+export async function httpPhone(): Promise<{ url: string; received: ReceivedSms[]; close(): Promise<void> }> {
+  const { createServer } = await import("node:http");
+  const received: ReceivedSms[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const parsed = JSON.parse(body) as { to: string; text: string };
+      received.push({ to: parsed.to, text: parsed.text, sensitive: true, purpose: "signature.otp" });
+      res.writeHead(200, { "content-type": "application/json" }).end(`{"id":"sms-${received.length}"}`);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const port = (server.address() as { port: number }).port;
+  return { url: `http://127.0.0.1:${port}/sms`, received, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 export async function startSignatureServer(env: Record<string, string> = {}) {
   const api = await startDossierServer(env);
-  const recorded = recordingOutboxes(api);
+  const recorded = realMessaging(api);
   return { api, recorded };
 }
 
@@ -69,8 +107,8 @@ export async function martinFile(api: ApiServer): Promise<{ reference: string; j
   return { reference, julie, customer };
 }
 
-export const tokenOf = (mail: OutboundMailRequest) => /\/signature\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? "")?.[1] ?? "";
-export const codeOf = (sms: SmsRequest) => /\b(\d{6})\b/.exec(sms.text)?.[1] ?? "";
+export const tokenOf = (mail: { text: string }) => /\/signature\/([A-Za-z0-9_-]{43})/.exec(mail.text ?? "")?.[1] ?? "";
+export const codeOf = (sms: ReceivedSms) => /\b(\d{6})\b/.exec(sms.text)?.[1] ?? "";
 
 /** The signer page's own CSRF token (read from its HTML, as the page's script does). */
 export async function pageCsrf(api: ApiServer, token: string): Promise<string> {
