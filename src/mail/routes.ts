@@ -164,7 +164,7 @@ export function mailRouter(deps: { db: Database.Database; engine: Engine; domain
     const d = visibleDossier(db, me, String(req.params["reference"]));
     const links = domain.service.partiesOf(d.id);
     const parties = domain.parties.getMany(links.map((l) => l.partyId));
-    const lang = /^en\b/i.test(req.get("accept-language") ?? "") || req.query["lang"] === "en" ? "en" : "fr";
+    const lang = req.query["lang"] === "en" || req.query["lang"] === "fr" ? req.query["lang"] : /^en\b/i.test(req.get("accept-language") ?? "") ? "en" : "fr";
     res.json({
       recipients: links.map((l) => ({ role: l.role, partyId: l.partyId, name: parties.get(l.partyId)?.name ?? null, email: parties.get(l.partyId)?.emails[0] ?? null })),
       documents: domain.documents.listFor(d.id, dossierVisibility(me, "d")).map((doc) => ({ id: doc.id, title: doc.title, filename: doc.filename, size: doc.size, mime: doc.mime })),

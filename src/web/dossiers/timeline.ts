@@ -6,6 +6,7 @@
 import { h } from "../shared/dom.js";
 import { formatDate, t } from "../shared/i18n.js";
 import { CallForm, SCRIPT_STEPS } from "./calls.js";
+import { openMailCompose } from "./mail-compose.js";
 import { addNote, journal, logCall, type JournalEntry } from "./data.js";
 import { errorText, section, toast } from "./widgets.js";
 
@@ -28,6 +29,7 @@ export class TimelineSection {
     this.element = section("exchanges", t("dossiers.exchanges"),
       canWrite ? this.noteForm() : null,
       canWrite ? h("button", { type: "button", "data-action": "log-call", onclick: () => this.openCall() }, t("dossiers.call.log")) : null,
+      canWrite ? h("button", { type: "button", "data-action": "write-mail", onclick: () => void openMailCompose(this.reference, async () => { toast(t("mail.compose.sent")); await this.changed(); }).catch((err) => toast(errorText(err))) }, t("mail.compose.open")) : null,
       this.callHost, this.list);
   }
 
@@ -41,8 +43,24 @@ export class TimelineSection {
     }
   }
 
+  /** A mail sent (mail.sent) or received (mail.received, by the intake): one thread with the notes and calls. */
+  private mailItem(e: JournalEntry, after: Obj): HTMLElement {
+    const received = e.action === "mail.received";
+    const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : String(v ?? "—"));
+    const docs = Array.isArray(after["documentIds"]) ? after["documentIds"].length : 0;
+    const id = after["outboundId"];
+    return h("li", { class: `exchange mail ${received ? "received" : "sent"}`, "data-seq": e.seq, "data-action": e.action }, 
+      h("p", { class: "meta muted" }, formatDate(e.at), " · ", e.actor ?? "", " · ", h("span", { class: `badge ${received ? "mail-received" : "mail-sent"}` }, t(received ? "mail.timeline.received" : "mail.timeline.sent"))),
+      h("p", {}, h("strong", {}, String(after["subject"] ?? e.summary ?? "")) ),
+      h("p", { class: "muted small" }, received ? t("mail.timeline.from", { from: String(after["from"] ?? "—") }) : t("mail.timeline.to", { to: list(after["to"]) })),
+      after["excerpt"] ? h("p", { class: "text" }, String(after["excerpt"])) : null,
+      docs ? h("p", { class: "muted small" }, t("mail.timeline.documents", { n: docs })) : null,
+      !received && typeof id === "number" ? h("p", { class: "small" }, h("a", { href: `/mail/sent?id=${id}` }, t("mail.timeline.open"))) : null);
+  }
+
   private item(e: JournalEntry): HTMLElement {
     const after = obj(e.after ?? e.data);
+    if (e.action === "mail.sent" || e.action === "mail.received") return this.mailItem(e, after);
     const isCall = /call/i.test(e.action);
     const isPublic = after["public"] === true || (!isCall && e.private === false && after["public"] !== false && /public/i.test(e.action));
     const head = h("p", { class: "meta muted" }, formatDate(e.at), " · ", e.actor, " · ",
