@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import puppeteer, { type Browser, type HTTPRequest, type Page } from "puppeteer-core";
+import puppeteer, { type Browser, type HTTPRequest, type Page, type PDFOptions } from "puppeteer-core";
 import type { PdfRenderer } from "./api.js";
 
 export interface PdfOptions {
@@ -105,11 +105,7 @@ export class ChromiumPool implements PdfRenderer {
       const work = (async () => {
         page = await this.takePage();
         await page.setContent(html, { waitUntil: "load", timeout: this.options.timeoutMs });
-        const pdf = await page.pdf({
-          format: "A4", printBackground: true, preferCSSPageSize: true, timeout: this.options.timeoutMs,
-          displayHeaderFooter: true, headerTemplate: "<span></span>", footerTemplate: footer(options),
-          margin: { top: "16mm", bottom: "20mm", left: "16mm", right: "16mm" },
-        });
+        const pdf = await page.pdf(pdfOptions(options, this.options.timeoutMs));
         return Buffer.from(pdf);
       })();
       work.catch(() => undefined);
@@ -206,6 +202,15 @@ function removeDir(dir: string): void {
   } catch {
     // left for the OS's tmp cleaner
   }
+}
+
+/** A4, backgrounds, the footer with the page numbers (and the legal line). */
+export function pdfOptions(options: PdfOptions, timeoutMs: number): PDFOptions {
+  return {
+    format: "A4", printBackground: true, preferCSSPageSize: true, timeout: timeoutMs,
+    displayHeaderFooter: true, headerTemplate: "<span></span>", footerTemplate: footer(options),
+    margin: { top: "16mm", bottom: "20mm", left: "16mm", right: "16mm" },
+  };
 }
 
 function footer(options: PdfOptions): string {
