@@ -2,7 +2,7 @@
 # Installs the Debian packages a command needs when they are missing, before that command starts.
 #   bash scripts/system-deps.sh install   # before npm install/ci: the C++ toolchain better-sqlite3 compiles with
 #   bash scripts/system-deps.sh test      # `npm test` (pretest): Chromium, fonts, poppler-utils, Dovecot
-#   bash scripts/system-deps.sh start     # `npm start` (prestart): poppler-utils only, no browser
+#   bash scripts/system-deps.sh start     # `npm start` (prestart): Chromium and fonts (document.render prints PDFs), poppler-utils
 # Root with apt-get: installs what is missing. Otherwise: one message naming the packages and the
 # command to run, and exit status 1, so that the npm script stops before it starts.
 set -euo pipefail
@@ -21,7 +21,8 @@ mail=( "dovecot-imapd:/usr/sbin/dovecot" )
 case "$profile" in
   install) wanted=( "${build[@]}" ) ;;
   test)    wanted=( "${build[@]}" "${browser[@]}" "${pdf[@]}" "${mail[@]}" ) ;;
-  start)   wanted=( "${pdf[@]}" ) ;;
+  # The server prints contracts and letters to PDF in Chromium (src/templates/chromium.ts, CHROMIUM_PATH).
+  start)   wanted=( "${browser[@]}" "${pdf[@]}" ) ;;
   *) echo "system-deps: unknown profile '$profile' (expected install, test or start)" >&2; exit 2 ;;
 esac
 
