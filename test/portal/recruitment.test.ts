@@ -13,7 +13,7 @@ describe("portal: a candidate applies on the public page and answers the private
   });
   after(() => api.stop());
 
-  const apply = (email: string, extra: Record<string, unknown> = {}, files: Array<[string, Buffer, string]> = [["file:cv", pdf("CV Marie Curie"), "cv-marie.pdf"]]) => {
+  const apply = (email: string, extra: Record<string, unknown> = {}, files: Array<[string, Uint8Array<ArrayBuffer>, string]> = [["file:cv", pdf("CV Marie Curie"), "cv-marie.pdf"]]) => {
     const body = new FormData();
     body.append("values", JSON.stringify({ firstName: "Marie", lastName: "Curie", email, phone: "06 12 34 56 78", consent: true, salary: 32000, ...extra }));
     for (const [field, bytes, name] of files) body.append(field, new Blob([bytes], { type: "application/pdf" }), name);

@@ -27,7 +27,7 @@ describe("portal security: isolation, tokens, enumeration, CSRF, sessions, uploa
   let b: Customer;
   let usersAtStart = 0;
 
-  const quote = async (email: string, lastName: string, file: Buffer = pdf(`Photo ${lastName}`), extra: Record<string, string> = {}) => {
+  const quote = async (email: string, lastName: string, file: Uint8Array<ArrayBuffer> = pdf(`Photo ${lastName}`), extra: Record<string, string> = {}) => {
     const body = new FormData();
     body.append("values", JSON.stringify({ firstName: "Jean", lastName, email, nature: "fuite", description: `Fuite chez ${lastName}` }));
     body.append("file:photos", new Blob([file]), "photo.pdf");

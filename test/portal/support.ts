@@ -50,7 +50,7 @@ export function visitorClient(base: string): Visitor {
 }
 
 /** A minimal valid PDF with a line of text (accepted by the content sniffing). */
-export function pdf(text: string): Buffer {
+export function pdf(text: string): Uint8Array<ArrayBuffer> {
   const stream = `BT /F1 18 Tf 72 720 Td (${text.replace(/[()\\]/g, "")}) Tj ET`;
   const objects = [
     "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -66,16 +66,16 @@ export function pdf(text: string): Buffer {
   const xref = out.length;
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
   out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
+  return new Uint8Array(Buffer.from(out, "latin1"));
 }
 
 /** A Windows executable's first bytes, named like a PDF. */
-export function fakePdfExe(): Buffer {
+export function fakePdfExe(): Uint8Array<ArrayBuffer> {
   const b = Buffer.alloc(512);
   b.write("MZ", 0, "latin1");
   b.writeUInt32LE(0x80, 0x3c);
   b.write("PE\0\0", 0x80, "latin1");
-  return b;
+  return new Uint8Array(b);
 }
 
 export interface CapturedMail {
