@@ -332,8 +332,9 @@ export class Dunning {
       if (invoice.status === "disputed") return done({ reminderSkipped: "disputed" });
       if (statement(this.db, `SELECT 1 FROM dunning_level_sent WHERE invoice_id = ? AND level = ? AND channel = ?`).get(invoice.id, level, channel)) return done({ reminderSkipped: "already sent" });
       const stepDay = addDays(invoice.dueDate, offset);
-      if (skipAfter !== null && daysBetween(stepDay, today) > skipAfter) {
-        const id = this.recordAction(tx, { invoice, scenario, level, channel, outcome: "skipped", actor: "dunning", details: { reason: `step of ${stepDay} more than ${skipAfter} days late` } });
+      // A step before the due date ("due soon") is pointless once the invoice is overdue; a late step beyond skipAfterDays too.
+      if ((offset < 0 && today > invoice.dueDate) || (skipAfter !== null && daysBetween(stepDay, today) > skipAfter)) {
+        const id = this.recordAction(tx, { invoice, scenario, level, channel, outcome: "skipped", actor: "dunning", details: { reason: offset < 0 && today > invoice.dueDate ? `a reminder before the due date (${invoice.dueDate}) once overdue` : `step of ${stepDay} more than ${skipAfter} days late` } });
         statement(this.db, `INSERT INTO dunning_level_sent (invoice_id, level, channel, action_id) VALUES (?, ?, ?, ?)`).run(invoice.id, level, channel, id);
         return done({ reminderSkipped: "late step" });
       }

@@ -1,0 +1,63 @@
+/**
+ * The /receivables page in Chromium: the collector's day (ranked, the order explained), an
+ * invoice's detail with its sends and history, the bulk reminder's preview. Screenshots in
+ * test-output/receivables-*.png (looked at by hand).
+ */
+import { expect } from "chai";
+import { startBrowserApp, type BrowserApp } from "../helpers/browser.js";
+
+describe("receivables: the /receivables page (browser)", function () {
+  this.timeout(180_000);
+  let app: BrowserApp;
+  const saved = { DUNNING_AUTO: process.env["DUNNING_AUTO"], INVOICES_PRINTER_POLL_MS: process.env["INVOICES_PRINTER_POLL_MS"] };
+
+  before(async () => {
+    process.env["DUNNING_AUTO"] = "false";
+    process.env["INVOICES_PRINTER_POLL_MS"] = "0";
+    app = await startBrowserApp();
+    const { engine, capabilities, domain } = app.server;
+    const r = capabilities.receivables;
+    await engine.pinClock(Date.parse("2026-03-02T09:00:00Z"));
+    const client = (title: string) => domain.service.byReference((domain as any).db.prepare(`SELECT reference FROM dossier WHERE type_id = 'client' AND title LIKE ? LIMIT 1`).get(`%${title}%`).reference);
+    const martin = client("Martin");
+    await r.invoices.upsert({ number: "F-2026-0101", customer: { dossierReference: martin.reference }, issueDate: "2026-01-15", dueDate: "2026-02-14", netCents: 150000, vatCents: 30000, grossCents: 180000, source: "api" }, "erp");
+    await r.invoices.upsert({ number: "F-2026-0102", customer: { dossierReference: martin.reference }, issueDate: "2026-02-01", dueDate: "2026-02-28", netCents: 35000, vatCents: 7000, grossCents: 42000, source: "api" }, "erp");
+    const others = (domain as any).db.prepare(`SELECT reference FROM dossier WHERE type_id = 'client' AND title NOT LIKE '%Martin%' LIMIT 1`).get();
+    if (others) await r.invoices.upsert({ number: "F-2026-0103", customer: { dossierReference: others.reference }, issueDate: "2026-01-02", dueDate: "2026-02-01", netCents: 500000, vatCents: 100000, grossCents: 600000, source: "api" }, "erp");
+    await r.invoices.recordPayment({ invoiceNumber: "F-2026-0102", amountCents: 12000, receivedOn: "2026-03-01", source: "manual" }, "agent");
+    await r.dunning.run();
+  });
+  after(async () => {
+    await app?.close();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it("shows the collector's day, an invoice with its sends, and the bulk preview", async () => {
+    const { page, problems } = await app.open("/login");
+    await app.login(page, "manager");
+    await page.goto(`${app.base}/receivables/day`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("[data-testid=worklist-line]");
+    const lines = await page.$$eval("[data-testid=worklist-line]", (rows) => rows.map((r) => r.textContent ?? ""));
+    expect(lines.length).to.be.at.least(1);
+    expect(lines.join("\n")).to.match(/j de retard × risque/);
+    await app.screenshot(page, "receivables-day");
+
+    await page.goto(`${app.base}/receivables/invoices`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("[data-testid=invoice-row]");
+    await page.evaluate(() => (Array.from(document.querySelectorAll("[data-testid=invoice-row]")).find((r) => r.textContent?.includes("F-2026-0102")) as HTMLElement).click());
+    await page.waitForSelector("[data-testid=send]");
+    const detail = await page.$eval("[data-testid=invoice-detail]", (d) => d.textContent ?? "");
+    expect(detail).to.include("F-2026-0102").and.to.include("Partiellement payée").and.to.include("email");
+    await app.screenshot(page, "receivables-invoice");
+
+    await page.goto(`${app.base}/receivables/bulk`, { waitUntil: "networkidle0" });
+    await page.evaluate(() => ((document.querySelector("input[name=days]") as HTMLInputElement).value = "1"));
+    await page.click("form.rcv-form button[type=submit]");
+    await page.waitForSelector("[data-action=bulk-send]");
+    await app.screenshot(page, "receivables-bulk");
+    expect(problems).to.deep.equal([]);
+  });
+});
