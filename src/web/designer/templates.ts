@@ -30,6 +30,20 @@ const FRENCH: Record<string, string> = {
   "Customer (party:customer)": "Client (party:customer)", "Candidate (party:candidate)": "Candidat (party:candidate)", "Contact (party:contact)": "Contact (party:contact)",
   No: "Non", Yes: "Oui",
   "Send an email": "Envoyer un e-mail",
+  // mail.send v2 (the mail module)
+  "Sends an email from a template under templates/mail/ (or free text) to addresses or to the dossier's parties in a role, with dossier documents attached; the job completes once the mail was accepted, a refused input is the BPMN error MAIL_REJECTED":
+    "Envoie un e-mail à partir d'un modèle de templates/mail/ (ou d'un texte libre) à des adresses ou aux tiers du dossier dans un rôle, avec des documents du dossier en pièces jointes ; la tâche se termine quand l'e-mail est accepté, une entrée refusée est l'erreur BPMN MAIL_REJECTED",
+  "To (dossier role)": "Destinataires (rôle du dossier)",
+  "Parties of the process's dossier in this role receive the mail (e.g. customer, decision-maker)": "Les tiers du dossier du processus dans ce rôle reçoivent l'e-mail (par ex. customer, decision-maker)",
+  "To (addresses)": "Destinataires (adresses)",
+  "Recipient address(es), comma separated, or a FEEL list of addresses / {partyId} / {role}": "Adresse(s) des destinataires, séparées par des virgules, ou une liste FEEL d'adresses / {partyId} / {role}",
+  Cc: "Copie", "Copy address(es), comma separated, or a FEEL list": "Adresse(s) en copie, séparées par des virgules, ou une liste FEEL",
+  "Mail template under templates/mail/, without locale and extension (relance-pieces, refus-dossier, relance-devis, enquete-satisfaction, message)":
+    "Modèle d'e-mail dans templates/mail/, sans langue ni extension (relance-pieces, refus-dossier, relance-devis, enquete-satisfaction, message)",
+  "Subject line when no template gives one (FEEL allowed); the dossier reference is added": "Objet quand aucun modèle ne le donne (FEEL possible) ; la référence du dossier y est ajoutée",
+  Text: "Texte", "Free text when no template is named (FEEL allowed)": "Texte libre quand aucun modèle n'est nommé (FEEL possible)",
+  "Template data": "Données du modèle", "FEEL context merged over the process variables for the template": "Contexte FEEL ajouté aux variables du processus pour le modèle",
+  "FEEL list of document ids of the dossier to attach": "Liste FEEL des identifiants de documents du dossier à joindre",
   "Sends an email from a template, with attachments": "Envoie un e-mail à partir d'un modèle, avec pièces jointes",
   "Render a document": "Générer un document",
   "Renders a Handlebars template to a PDF document": "Produit un document PDF à partir d'un modèle Handlebars",
