@@ -48,5 +48,10 @@ describe("demo processes of the dossier types", () => {
     const note = await until(async () => (await api.call("GET", `/api/dossiers/${contract.reference}/journal`, { as: "agent" })).body.items.find((e: any) => e.action === "note.added"), "the decision note");
     expect(note.summary).to.equal("Décision d'échéance enregistrée : renouvellement MNT-2027-0001");
     expect(note.actor).to.equal("process");
+    // the renewal notice went to the customer by itself, beside the decision (mail.send, templates/mail/renouvellement-contrat)
+    const notice = await until(() => api.server.domain.db.prepare(`SELECT template, subject, to_json FROM mail_outbound WHERE dossier_id = ?`).get(id.id) as { template: string; subject: string; to_json: string } | undefined, "the renewal notice");
+    expect(notice.template).to.match(/^renouvellement-contrat/);
+    expect(notice.subject).to.contain("arrive à échéance");
+    expect(notice.to_json).to.contain("contact@ebenisterie-morel.fr");
   });
 });

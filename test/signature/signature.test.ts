@@ -292,3 +292,25 @@ describe("electronic signature: request, SMS code, seal, evidence, verification"
     expect((await fetch(`${api.base}/signature/${token}`)).status).to.equal(410);
   });
 });
+
+describe("signature: the portal section lists a party's own requests only", function () {
+  this.timeout(60_000);
+  it("should list the requests a party signs, in the dossiers given, and nothing of another party's", async () => {
+    const { api } = await startSignatureServer();
+    try {
+      const service = api.server.capabilities.signature.service as SignatureService;
+      const martin = await martinFile(api);
+      const doc = await uploadPdf(api, martin.reference, await threePagePdf());
+      expect((await api.call("POST", `/api/dossiers/${martin.reference}/signatures`, { as: "agent", body: { documents: [doc], signers: [{ role: "decisionMaker" }], title: "Contrat Martin" } })).status).to.equal(201);
+      const martinId = api.server.domain.service.byReference(martin.reference).id;
+      const own = service.forParty(martin.julie, [martinId]);
+      expect(own.map((r) => r.request.title)).to.deep.equal(["Contrat Martin"]);
+      expect(service.forParty(martin.julie, []), "no dossier of hers given: nothing").to.deep.equal([]);
+      expect(service.forParty(martin.customer, [martinId]), "the company party signs nothing").to.deep.equal([]);
+      const other = (await api.call("GET", "/api/dossiers?type=client&pageSize=50", { as: "agent" })).body.items.find((d: any) => d.title === "Sophie Lefèvre");
+      expect(service.forParty(martin.julie, [api.server.domain.service.byReference(other.reference).id])).to.deep.equal([]);
+    } finally {
+      await api.stop();
+    }
+  });
+});
