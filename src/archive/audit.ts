@@ -11,7 +11,7 @@ import type Database from "better-sqlite3";
 import type { Engine } from "../engine/engine.js";
 import type { BlobStore } from "../documents/store.js";
 import { statement } from "../persistence/statements.js";
-import type { ArchiveJournal } from "./journal.js";
+import { recordDiffers, type ArchiveJournal } from "./journal.js";
 import { hashFile, type RecordRow } from "./records.js";
 import type { Sealer } from "./seals.js";
 
@@ -58,20 +58,24 @@ export class IntegrityAudit {
     const { db, store, journal, sealer } = this.deps;
     const startedAt = this.deps.engine.clock.now();
     const problems: AuditProblem[] = [];
-    const deposits = new Map<number, string>();
-    for (const r of statement(db, `SELECT record_id, details FROM archive_journal WHERE action = 'deposit' AND record_id IS NOT NULL`).iterate() as Iterable<{ record_id: number; details: string }>) {
-      try {
-        deposits.set(r.record_id, JSON.parse(r.details).sha256);
-      } catch {
-        /* an altered entry: the chain check names it */
-      }
+    const byRecord = new Map<number, Array<{ action: string; details: string }>>();
+    for (const r of statement(db, `SELECT record_id, action, details FROM archive_journal WHERE record_id IS NOT NULL AND action IN ('deposit', 'retention.extended', 'disposal') ORDER BY seq`).iterate() as Iterable<{ record_id: number; action: string; details: string }>) {
+      const list = byRecord.get(r.record_id) ?? [];
+      list.push({ action: r.action, details: r.details });
+      byRecord.set(r.record_id, list);
     }
     const records = statement(db, `SELECT r.*, d.reference FROM archive_record r JOIN dossier d ON d.id = r.dossier_id WHERE r.status = 'kept' ORDER BY r.id`).all() as Array<RecordRow & { reference: string }>;
     let files = 0;
     let bytes = 0;
     for (const r of records) {
       const name = `${r.filename ?? "?"} (enregistrement ${r.id}, ${r.reference})`;
-      if (deposits.get(r.id) !== r.sha256) problems.push({ kind: "fingerprint", recordId: r.id, name, detail: `the record's fingerprint ${r.sha256} is not the one its deposit journaled (${deposits.get(r.id) ?? "none"})` });
+      let differs: string | null;
+      try {
+        differs = recordDiffers(r, byRecord.get(r.id) ?? []);
+      } catch {
+        differs = "its journal entries do not parse (the chain check names the altered one)";
+      }
+      if (differs) problems.push({ kind: "fingerprint", recordId: r.id, name, detail: `the record row differs from the archive journal: ${differs}` });
       if (r.kind === "dossier") {
         const sha = createHash("sha256").update(r.metadata).digest("hex");
         if (sha !== r.sha256) problems.push({ kind: "altered", recordId: r.id, name, detail: `the dossier snapshot hashes to ${sha}, not ${r.sha256}` });

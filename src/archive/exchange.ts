@@ -26,7 +26,7 @@ import type { Engine } from "../engine/engine.js";
 import type { Domain } from "../dossiers/domain.js";
 import { dossierById } from "../dossiers/rows.js";
 import { statement } from "../persistence/statements.js";
-import { verifyChain, type ArchiveJournal } from "./journal.js";
+import { recordDiffers, verifyChain, type ArchiveJournal } from "./journal.js";
 import { verifySeals, type SealRow } from "./seals.js";
 
 export const EXPORT_FORMAT = "dossier-archive-export";
@@ -146,11 +146,16 @@ export function verifyExport(zipBytes: Uint8Array): ParsedExport {
   const journal = parse("archive-journal.jsonl", jsonl);
   const chain = verifyChain(journal);
   if (!chain.valid) throw new ExportRefused(`archive-journal.jsonl entry ${chain.firstInvalid!.seq}${chain.firstInvalid!.recordId !== null ? ` (record ${chain.firstInvalid!.recordId})` : ""}`, chain.firstInvalid!.reason);
-  const deposits = new Map<number, string>();
-  for (const e of journal) if (e["action"] === "deposit" && e["record_id"] !== null) deposits.set(e["record_id"] as number, JSON.parse(String(e["details"])).sha256);
+  const byRecord = new Map<number, Array<{ action: string; details: string }>>();
+  for (const e of journal) if (e["record_id"] !== null && e["record_id"] !== undefined) {
+    const list = byRecord.get(e["record_id"] as number) ?? [];
+    list.push({ action: String(e["action"]), details: String(e["details"]) });
+    byRecord.set(e["record_id"] as number, list);
+  }
   for (const r of manifest.tables["archive_record"] ?? []) {
     const name = `manifest.json record ${r["id"]} (${r["filename"]})`;
-    if (deposits.get(r["id"] as number) !== r["sha256"]) throw new ExportRefused(name, `its fingerprint ${r["sha256"]} is not the one its deposit journaled (${deposits.get(r["id"] as number) ?? "none"})`);
+    const differs = recordDiffers(r as never, byRecord.get(r["id"] as number) ?? []);
+    if (differs) throw new ExportRefused(name, `the record differs from its deposit entry: ${differs}`);
     if (r["kind"] === "dossier" && r["status"] === "kept" && createHash("sha256").update(String(r["metadata"])).digest("hex") !== r["sha256"]) throw new ExportRefused(name, "its metadata snapshot does not match its fingerprint (altered)");
     if (r["kind"] === "document" && r["status"] === "kept" && !files.has(r["sha256"] as string)) throw new ExportRefused(name, `its file files/${r["sha256"]} is not in the export`);
   }

@@ -112,3 +112,22 @@ export function verifyChain(rows: Iterable<Record<string, any>>): ChainCheck {
   }
   return { valid: true, entries: count };
 }
+
+/**
+ * What the journal says a record must look like: its fingerprint and identity as deposited, its
+ * retain-until as deposited then extended, destroyed only by a disposal. A row altered in the
+ * database (an earlier retain-until to get it destroyed sooner, another fingerprint) differs.
+ */
+export function recordDiffers(record: { id: number; sha256: string | null; document_id: number | null; version: number | null; retain_until: string | null; status: string }, entries: Array<{ action: string; details: string }>): string | null {
+  const deposit = entries.find((e) => e.action === "deposit");
+  if (!deposit) return "no deposit entry in the journal";
+  const d = JSON.parse(deposit.details) as Record<string, unknown>;
+  if (d["sha256"] !== record.sha256) return `fingerprint ${record.sha256} is not the deposited ${String(d["sha256"])}`;
+  if (d["documentId"] !== undefined && (d["documentId"] !== record.document_id || d["version"] !== record.version)) return `document ${record.document_id} version ${record.version} is not the deposited ${String(d["documentId"])} version ${String(d["version"])}`;
+  let until = (d["retainUntil"] ?? null) as string | null;
+  for (const e of entries) if (e.action === "retention.extended") until = ((JSON.parse(e.details) as Record<string, unknown>)["to"] ?? null) as string | null;
+  if (until !== record.retain_until) return `retain-until ${record.retain_until ?? "forever"} is not the journaled ${until ?? "forever"}`;
+  const destroyed = entries.some((e) => e.action === "disposal");
+  if ((record.status === "destroyed") !== destroyed) return record.status === "destroyed" ? "it is marked destroyed without a disposal in the journal" : "the journal says it was destroyed, but it is marked kept";
+  return null;
+}

@@ -151,6 +151,23 @@ describe("archive: integrity audit and disposal", function () {
     await until("the file removed", () => !existsSync(api.server.domain.documents.store.pathOf(contract.sha256)));
     expect((await api.call("POST", "/api/archive/audits", { as: "archivist" })).body.status).to.equal("clean");
   });
+  it("should name a record whose retain-until was shortened directly in the SQLite file (to get it destroyed sooner)", async () => {
+    const attacker = new Database(api.server.engine.store.db.name);
+    const r = rec("facture");
+    try {
+      attacker.exec(`DROP TRIGGER archive_record_retain_only_extends`);
+      attacker.prepare(`UPDATE archive_record SET retain_until = '2025-01-01' WHERE id = ?`).run(r.id);
+      const audit = (await api.call("POST", "/api/archive/audits", { as: "archivist" })).body;
+      expect(audit.problems.map((p: any) => `${p.kind}:${p.recordId}`)).to.deep.equal([`fingerprint:${r.id}`]);
+      expect(audit.problems[0].detail).to.match(/retain-until 2025-01-01 is not the journaled 2034-12-31/);
+      attacker.prepare(`UPDATE archive_record SET retain_until = '2034-12-31' WHERE id = ?`).run(r.id);
+    } finally {
+      attacker.exec(`CREATE TRIGGER "archive_record_retain_only_extends" BEFORE UPDATE OF "retain_until" ON "archive_record" WHEN OLD.retain_until IS NULL AND NEW.retain_until IS NOT NULL OR (NEW.retain_until IS NOT NULL AND NEW.retain_until < OLD.retain_until) BEGIN SELECT RAISE(ABORT, 'archive_record.retain_until can only be extended'); END`);
+      attacker.close();
+    }
+    expect((await api.call("POST", "/api/archive/audits", { as: "archivist" })).body.status).to.equal("clean");
+  });
+
   it("should catch with the signed seal an attacker who rewrites an entry and re-chains every entry after it", async () => {
     const attacker = new Database(api.server.engine.store.db.name);
     const rows = attacker.prepare(`SELECT * FROM archive_journal ORDER BY seq`).all() as Array<Record<string, any>>;
@@ -166,8 +183,9 @@ describe("archive: integrity audit and disposal", function () {
       }
       const audit = (await api.call("POST", "/api/archive/audits", { as: "archivist" })).body;
       expect(audit.journal.valid, "the chain itself looks right").to.equal(true);
-      expect(audit.problems.map((p: any) => p.kind)).to.deep.equal(["seal"]);
-      expect(audit.problems[0].detail).to.match(/seal 1: the Merkle root of journal entries 1–\d+ is not the sealed one/);
+      expect(audit.problems.map((p: any) => p.kind)).to.deep.equal(["fingerprint", "seal"]);
+      expect(audit.problems[0].detail).to.match(/retain-until 2034-12-31 is not the journaled 2025-01-01/);
+      expect(audit.problems[1].detail).to.match(/seal 1: the Merkle root of journal entries 1–\d+ is not the sealed one/);
     } finally {
       for (const r of rows.filter((x) => x["seq"] >= target["seq"])) attacker.prepare(`UPDATE archive_journal SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?`).run(r["details"], r["prev_hash"], r["hash"], r["seq"]);
       attacker.exec(`CREATE TRIGGER "archive_journal_no_update" BEFORE UPDATE ON "archive_journal" BEGIN SELECT RAISE(ABORT, 'archive_journal is append-only: UPDATE refused'); END`);
