@@ -94,4 +94,31 @@ describe("demo chain: « nouveau contrat » → validation → signature by the 
     const verdict = (await (await fetch(`${api.base}/verification`, { method: "POST", headers: { "content-type": "application/pdf" }, body: new Uint8Array(sealed) })).json()) as any;
     expect(verdict.verdict).to.equal("authentic");
   });
+
+  it("should have an amendment of the demo contract rendered, validated, signed by the customer's decision-maker and countersigned", async () => {
+    const contracts = (await api.call("GET", "/api/dossiers?type=contrat&pageSize=50", { as: "agent" })).body.items as Array<{ reference: string; title: string }>;
+    const contract = contracts.find((d) => d.title === "Multirisque professionnelle — Boulangerie Martin")!;
+    const started = await api.call("POST", `/api/dossiers/${contract.reference}/actions/avenant`, { as: "agent", body: {} });
+    expect(started.status, JSON.stringify(started.body)).to.be.oneOf([200, 201, 202]);
+    const describe_ = await openTask("agent", contract.reference, "DescribeAmendment");
+    await complete("agent", describe_.userTaskKey, { contractNumber: "MRP-2025-004512", amendmentEffectiveDate: "2027-02-01", amendmentDescription: "Ajout de la garantie bris de machine (four à sole)." });
+    const validate = await openTask("manager", contract.reference, "ValidateAmendment");
+    await complete("manager", validate.userTaskKey, { contractDecision: "accept" });
+    const request = await until(async () => (await api.call("GET", `/api/dossiers/${contract.reference}/signatures`, { as: "agent" })).body.items[0], "the amendment's signature request", 20_000);
+    expect(request.signers.map((s: any) => s.name)[0]).to.equal("Julie Martin"); // the decision-maker of the customer file
+    const mail = await until(() => [...recorded.mails].reverse().find((m) => m.purpose === "signature.invitation" && m.text.includes("Bonjour Julie Martin")), "the invitation");
+    const token = tokenOf(mail);
+    const csrf = await pageCsrf(api, token);
+    const before = recorded.sms.length;
+    expect((await pagePost(api, token, "/code", {}, csrf)).status).to.equal(201);
+    expect((await pagePost(api, token, "/sign", { code: codeOf(await nextSms(recorded, before)), consent: true }, csrf)).status).to.equal(200);
+    expect((await api.call("POST", `/api/signatures/${request.id}/sign`, { as: "agent", body: { consent: true } })).status).to.equal(200);
+    await service.idle();
+    const note = await until(async () => (await api.call("GET", `/api/dossiers/${contract.reference}/journal?pageSize=100`, { as: "agent" })).body.items.find((e: any) => e.action === "note.added" && /Avenant signé/.test(e.summary)), "the signed amendment's note", 20_000);
+    expect(note.actor).to.equal("process");
+    const names = (await api.call("GET", `/api/dossiers/${contract.reference}/documents`, { as: "agent" })).body.items.map((d: any) => d.filename);
+    expect(names.some((n: string) => /^Avenant .* - signé\.pdf$/.test(n)), names.join(", ")).to.equal(true);
+    const text = execFileSync("pdftotext", ["-", "-"], { input: service.sealedContent((await api.call("GET", `/api/signatures/${request.id}`, { as: "agent" })).body.sealedDocumentId), encoding: "utf8" });
+    expect(text).to.contain("bris de machine");
+  });
 });
