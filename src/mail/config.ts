@@ -33,7 +33,6 @@ export interface MailSettings {
   /** How often due mails are looked for when nothing woke the sender, ms. */
   pollMs: number;
   sms: { http: SmsHttpSettings | null; from: string | null };
-  organisation: { name: string; address: string | null; legal: string | null };
 }
 
 const ADDRESS = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+$/;
@@ -95,7 +94,6 @@ export function loadMailSettings(env: NodeJS.ProcessEnv, dataDir: string): MailS
     retryBaseMs: whole(env, "MAIL_RETRY_BASE_MS", 30_000, 10, 3_600_000),
     pollMs: whole(env, "MAIL_POLL_MS", 5_000, 50, 600_000),
     sms: { http, from: smsFrom },
-    organisation: { name: env["ORGANISATION_NAME"]?.trim() || "Dossier", address: env["ORGANISATION_ADDRESS"]?.trim() || null, legal: env["ORGANISATION_LEGAL"]?.trim() || null },
   };
 }
 

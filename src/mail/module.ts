@@ -12,6 +12,7 @@ import { startMailSendWorker } from "../connectors/mail-send.js";
 import { startSmsSendWorker } from "../connectors/sms-send.js";
 import type { Outbox, SentMailLedger, SmsOutbox } from "./api.js";
 import { loadMailSettings, type MailSettings } from "./config.js";
+import { legalLine, OrganisationSettings } from "../templates/organisation.js";
 import { MailLedger } from "./ledger.js";
 import { MailOutbox } from "./outbox.js";
 import { mailRouter } from "./routes.js";
@@ -36,7 +37,12 @@ export async function createMailModule(
   const { db, engine, domain, log } = ctx;
   const sender = new MailSender({ db, engine, domain, settings, transport, log });
   const wake = () => sender.wake();
-  const outbox = new MailOutbox({ db, domain, settings, templates: deps.templates, publicUrl: ctx.publicUrl, wake });
+  const organisationSettings = new OrganisationSettings(db, engine, ctx.env);
+  const organisation = () => {
+    const o = organisationSettings.get();
+    return { ...o, address: [o.street, [o.postcode, o.city].filter(Boolean).join(" ")].filter(Boolean).join(", ") || null, legal: legalLine(o) || null };
+  };
+  const outbox = new MailOutbox({ db, domain, settings, templates: deps.templates, publicUrl: ctx.publicUrl, organisation, wake });
   const ledger = new MailLedger(db, domain.journal, (id, status) => sender.events.emit("settled", id, status));
   const sms = new Sms({ db, engine, domain, settings, gateway: settings.sms.http ? new HttpSmsGateway(settings.sms.http) : new DevSmsGateway(), log });
   let stopping = false;

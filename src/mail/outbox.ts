@@ -46,6 +46,8 @@ export interface OutboxDeps {
   settings: MailSettings;
   templates: TemplateRenderer;
   publicUrl: () => string;
+  /** The organisation's details (the templates module's settings: /templates → Paramètres, else ORGANISATION_*). */
+  organisation: () => Record<string, unknown>;
   /** Wakes the sender once the transaction committed. */
   wake: () => void;
 }
@@ -214,7 +216,7 @@ export class MailOutbox implements Outbox {
         : null,
       recipient: { name: first.name, address: first.address, role: first.role, firstName: recipientParty?.firstName ?? null, lastName: recipientParty?.lastName ?? null, kind: recipientParty?.kind ?? null },
       publicUrl: this.deps.publicUrl(),
-      organisation: { ...settings.organisation, from: settings.fromAddress, replyTo: settings.replyTo },
+      organisation: { ...this.deps.organisation(), from: settings.fromAddress, replyTo: settings.replyTo },
     };
   }
 }

@@ -42,7 +42,7 @@ describe("mail outbox", function () {
     expect(m.messageId).to.equal(queued.messageId);
     expect(queued.messageId).to.match(/^<[0-9a-f-]{36}@exemple\.fr>$/);
     expect(got!.envelope.to).to.deep.equal(["compta@martin-sarl.fr"]);
-    expect(m.text).to.include("- RIB").and.include("- Extrait Kbis").and.include("L'équipe Dossier");
+    expect(m.text).to.include("- RIB").and.include("- Extrait Kbis").and.include("L'équipe Horizon Assurances"); // the templates module's demo organisation
     expect(m.html).to.include("<li>RIB</li>");
     expect(m.headers.get("x-dossier-reference")).to.equal(file.reference);
     // and the outbox row and the dossier's journal say so
