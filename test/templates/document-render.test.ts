@@ -7,7 +7,10 @@
 import { expect } from "chai";
 import type { ApiServer } from "../api/v2/server.js";
 import { startDossierServer, until } from "../dossiers/support.js";
-import { addActions, deploy, download, pdfPages, pdfText } from "./support.js";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { OUTPUT } from "../helpers/browser.js";
+import { addActions, deploy, download, pdfPages, pdfText, pdfToPng } from "./support.js";
 
 describe("document.render", function () {
   this.timeout(90_000);
@@ -58,6 +61,8 @@ describe("document.render", function () {
     expect(text, text.slice(text.indexOf("Article 4"), text.indexOf("Article 4") + 400)).to.contain("mille deux cent trente-quatre euros et cinquante-six centimes");
     expect(text).to.contain("Page 1 / 3");
     expect(pdfPages(v1.bytes)).to.equal(3);
+    mkdirSync(OUTPUT, { recursive: true });
+    pdfToPng(v1.bytes, path.join(OUTPUT, "templates-contract")); // test-output/templates-contract-1.png … -3.png, to look at
     const v2 = pdfText((await download(api, `/api/documents/${first.documentId}/content`)).bytes);
     expect(v2).to.contain(`MRP-TEST-2-${reference}`);
     expect(v2).to.contain("1 840,00 €"); // no guarantees given: the standard table
