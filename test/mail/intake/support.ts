@@ -36,7 +36,7 @@ export async function startIntakeServer(env: Record<string, string> = {}) {
     const res = await fetch(base + url, {
       method,
       headers: { authorization: `Basic ${Buffer.from(`${user}:${user}`).toString("base64")}`, ...(body !== undefined ? { "content-type": raw ? "message/rfc822" : "application/json" } : {}), ...headers },
-      ...(body !== undefined ? { body: raw ? (body as Buffer) : JSON.stringify(body) } : {}),
+      ...(body !== undefined ? { body: raw ? new Uint8Array(body as Buffer) : JSON.stringify(body) } : {}),
     });
     const text = await res.text();
     let json: any;
