@@ -11,7 +11,7 @@
  *
  * Groups: `npm run bench -- http search` runs only those (else BENCH_ONLY, else everything): sqlite, a, b, c, http
  * (bench/http.ts: the HTTP path, issue 8 part 3), search (bench/search.ts: searches on 1M tasks, issue 8 part 4), mem, timers, messages,
- * dossiers (bench/dossiers.ts: the customer file at 100,000 dossiers, issue 9 §10), render (bench/render.ts: contract PDFs/s, pool vs a bare page, issue 11).
+ * dossiers (bench/dossiers.ts: the customer file at 100,000 dossiers, issue 9 §10), archive (bench/archive.ts: deposit and audit beside sha256sum, issue 13), render (bench/render.ts: contract PDFs/s, pool vs a bare page, issue 11).
  * Environment: BENCH_ONLY=sqlite,a,b,c,http,mem (subset to run), plus timers,messages,search, BENCH_ENGINES=ours,bpmn-engine, BENCH_SECONDS (per timed run, default 1.5),
  * BENCH_RUNS (default 3), BENCH_C_INSTANCES (default 3000), BENCH_MEM_INSTANCES (default 20000),
  * BENCH_MEM_BPMN_ENGINE_INSTANCES (default 1000), BENCH_TIMERS (10000), BENCH_SUBSCRIPTIONS (100000), BENCH_MESSAGES (5000 per run). The PASS/MISS column is informational: the exit code
@@ -25,6 +25,7 @@ import { httpBench } from "./http.js";
 import { searchBench } from "./search.js";
 import { dossiersBench } from "./dossiers.js";
 import { sealBench } from "./seal.js";
+import { archiveBench } from "./archive.js";
 import { renderBench } from "./render.js";
 import { mailIntakeBench } from "./mail-intake.js";
 import { mailSendBench } from "./mail-send.js";
@@ -352,6 +353,16 @@ async function main(): Promise<void> {
       rows.push({
         scenario: "(mail) enqueue → SMTP accepted", engine: f.label, elements: 0, target: f.ratio === undefined ? "—" : "≥ 50% of raw", pass: f.ratio === undefined || f.ratio >= 0.5,
         series: { best: { count: 0, seconds: 0, rate: 0 }, median: { count: 0, seconds: 0, rate: 0 }, runs: [] }, latency: `${num(f.rate)}/s${f.detail ? ` (${f.detail})` : ""}`,
+      });
+    }
+    log();
+  }
+  if (config.only.has("archive")) {
+    log("(archive) deposit and integrity audit beside sha256sum on the same files");
+    for (const f of await archiveBench({ log })) {
+      rows.push({
+        scenario: "(archive) deposit / audit vs sha256sum", engine: f.label, elements: 0, target: "—", pass: true,
+        series: { best: { count: 0, seconds: 0, rate: 0 }, median: { count: 0, seconds: 0, rate: 0 }, runs: [] }, latency: `${num(f.rate)} ${f.unit}${f.detail ? ` (${f.detail})` : ""}`,
       });
     }
     log();
