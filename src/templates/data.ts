@@ -24,6 +24,8 @@ const COUNTRIES: Record<string, { fr: string; en: string }> = {
   CH: { fr: "Suisse", en: "Switzerland" }, DE: { fr: "Allemagne", en: "Germany" }, ES: { fr: "Espagne", en: "Spain" }, IT: { fr: "Italie", en: "Italy" },
 };
 
+const nbsp = (text: string | null) => (text === null ? null : text.replace(/ /g, "\u00a0"));
+
 export function partyView(row: PartyRow | undefined, lang: "fr" | "en") {
   if (!row) return undefined;
   const a = row.address;
@@ -34,7 +36,8 @@ export function partyView(row: PartyRow | undefined, lang: "fr" | "en") {
   return {
     id: row.id, kind: row.kind, name: row.name, organisationName: row.organisationName, firstName: row.firstName, lastName: row.lastName,
     fullName: row.kind === "person" ? [row.firstName, row.lastName].filter(Boolean).join(" ") || row.name : row.name,
-    email: row.emails[0] ?? null, emails: row.emails, phone: phone?.display ?? phone?.national ?? phone?.number ?? null, mobile: row.phones.find((p) => p.label === "mobile")?.display ?? null,
+    // Phone numbers never break across lines: no-break spaces.
+    email: row.emails[0] ?? null, emails: row.emails, phone: nbsp(phone?.display ?? phone?.national ?? phone?.number ?? null), mobile: nbsp(row.phones.find((p) => p.label === "mobile")?.display ?? null),
     vatNumber: row.vatNumber, website: row.website, language: row.language,
     address: { street: a.street, number: a.number, postcode: a.postcode, city: a.city, country: a.country, countryName: country, line1, line2, oneLine: [line1, line2, a.country && a.country !== "FR" ? country : null].filter(Boolean).join(", ") },
   };
