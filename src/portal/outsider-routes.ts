@@ -219,6 +219,9 @@ export function outsiderRouter(deps: OutsiderDeps): Router {
       return res.status(410).json({ linkState: state, canResend: state === "expired" && open });
     }
     const key = Number(link.subject.slice(5));
+    const party = domain.parties.get(link.partyId);
+    const grant = { partyId: link.partyId, userTaskKey: key, linkId: link.id };
+    taskPages.view(grant, "fr"); // the task still waits for them (404 / 409 otherwise), before any account or session
     const created = await engine.transaction((tx) => {
       const { account, created: isNew } = accounts.ensure(link.partyId);
       links.touch(link.id);
@@ -228,8 +231,7 @@ export function outsiderRouter(deps: OutsiderDeps): Router {
       return account.id;
     });
     const csrfToken = started(res, created);
-    const party = domain.parties.get(link.partyId);
-    res.json({ csrfToken, taskId: String(key), view: taskPages.view({ partyId: link.partyId, userTaskKey: key, linkId: link.id }, party?.language === "en" ? "en" : "fr") });
+    res.json({ csrfToken, taskId: String(key), view: taskPages.view(grant, party?.language === "en" ? "en" : "fr") });
   });
 
   /** An expired link's holder asks for a fresh one: sent to the address on file, never to a typed one. */
