@@ -64,7 +64,7 @@ export function hashFile(path: string): Promise<{ sha256: string; size: number }
   return new Promise((resolve, reject) => {
     const hash = createHash("sha256");
     let size = 0;
-    createReadStream(path)
+    createReadStream(path, { highWaterMark: 1 << 20 })
       .on("data", (chunk) => {
         size += chunk.length;
         hash.update(chunk);
