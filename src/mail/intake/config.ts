@@ -27,6 +27,8 @@ export interface IntakeConfig {
   idleDelayMs: number;
   /** MAIL_INTAKE_FAULT: fault injection for the crash test only (`<point>:<n>`), see docs/mail-intake.md. */
   fault: { point: FaultPoint; after: number } | null;
+  /** MAIL_IMAP_INSECURE_TLS=1: accept self-signed IMAPS certificates (tests, a private server). */
+  insecureTls: boolean;
 }
 
 export const FAULT_POINTS = ["before-transaction", "in-transaction", "after-commit", "after-flag"] as const;
@@ -91,5 +93,6 @@ export function loadIntakeConfig(env: NodeJS.ProcessEnv): IntakeConfig {
     pollMs: whole(env, "MAIL_IMAP_POLL_MS", 60_000, 100),
     idleDelayMs: whole(env, "MAIL_IMAP_IDLE_MS", 1000, 50),
     fault,
+    insecureTls: env["MAIL_IMAP_INSECURE_TLS"] === "1",
   };
 }

@@ -39,6 +39,8 @@ export interface WatcherDeps {
   pollMs: number;
   idleDelayMs: number;
   fault?: (point: FaultPoint) => void;
+  /** MAIL_IMAP_INSECURE_TLS=1: accept a self-signed certificate. */
+  insecureTls?: boolean;
   /** Mails fetched and taken in at once (default 25). */
   batch?: number;
 }
@@ -101,7 +103,7 @@ export class MailboxWatcher {
       const client = new ImapFlow({
         host: s.host, port: s.port, secure: s.tls, auth: { user: s.username, pass: s.password }, logger: false,
         autoIdleDelay: this.deps.idleDelayMs, connectionTimeout: 15_000, greetingTimeout: 15_000, missingIdleCommand: "NOOP",
-        tls: { rejectUnauthorized: process.env["MAIL_IMAP_INSECURE_TLS"] !== "1" },
+        tls: { rejectUnauthorized: !this.deps.insecureTls },
       });
       this.client = client;
       client.on("error", (error: Error) => (this.lastError = error.message));

@@ -497,7 +497,12 @@ export class MailProcessor {
   }
 
   private insertRawBlob(staged: Staged, at: number, mail: ReadMail | null): void {
-    statement(this.db, `INSERT INTO blob (sha256, size, mime, text, created_at) VALUES (?, ?, 'message/rfc822', ?, ?) ON CONFLICT (sha256) DO NOTHING`).run(staged.raw.sha256, staged.raw.size, mail ? `${mail.subject}\n${mail.text}`.slice(0, 100_000) : null, at);
+    const asDocument = staged.eml?.prepared[0];
+    const same = asDocument && asDocument.temp.sha256 === staged.raw.sha256;
+    statement(this.db, `INSERT INTO blob (sha256, size, mime, text, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`).run(
+      staged.raw.sha256, staged.raw.size, same ? asDocument.accepted.mime : "message/rfc822",
+      same ? asDocument.text : mail ? `${mail.subject}\n${mail.text}`.slice(0, 100_000) : null, at,
+    );
   }
 
   private baseRow(incoming: Incoming, mail: ReadMail | null, staged: Staged) {

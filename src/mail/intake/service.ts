@@ -76,7 +76,7 @@ export class IntakeService {
       void this.o.domain.engine.transaction((tx) => this.store.setMailboxState(m.id, "error", (error as Error).message, tx.now));
       return;
     }
-    const w = new MailboxWatcher(settings, { processor: this.processor, store: this.store, engine: this.o.domain.engine, log: this.o.log, pollMs: this.o.config.pollMs, idleDelayMs: this.o.config.idleDelayMs, ...(this.o.config.fault ? { fault: (p: FaultPoint) => this.fault(p) } : {}) });
+    const w = new MailboxWatcher(settings, { processor: this.processor, store: this.store, engine: this.o.domain.engine, log: this.o.log, pollMs: this.o.config.pollMs, idleDelayMs: this.o.config.idleDelayMs, insecureTls: this.o.config.insecureTls, ...(this.o.config.fault ? { fault: (p: FaultPoint) => this.fault(p) } : {}) });
     this.watchers.set(m.id, w);
     w.start();
   }
