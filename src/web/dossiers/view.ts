@@ -17,6 +17,7 @@ import { LinksSection, portalInfo } from "./links.js";
 import { MessagesSection } from "./messages.js";
 import { SignaturesSection } from "./signatures.js";
 import { ArchiveSection } from "./archive.js";
+import { InvoicesSection } from "./invoices.js";
 import { childrenSection, processesSection, tasksSection } from "./related.js";
 import { TimelineSection } from "./timeline.js";
 import { daysLeftBadge, fill, stateBadge, toast } from "./widgets.js";
@@ -34,6 +35,7 @@ export class DossierView {
   private readonly journal: JournalSection;
   private readonly signatures: SignaturesSection;
   private readonly archive: ArchiveSection;
+  private readonly invoices: InvoicesSection;
   private readonly links: LinksSection;
   private readonly messages: MessagesSection;
 
@@ -46,6 +48,7 @@ export class DossierView {
     this.journal = new JournalSection(reference);
     this.signatures = new SignaturesSection(reference, session, reload);
     this.archive = new ArchiveSection(reference, session, reload);
+    this.invoices = new InvoicesSection(reference, session);
     this.links = new LinksSection(reference, canWrite);
     this.messages = new MessagesSection(reference, canWrite);
   }
@@ -70,14 +73,14 @@ export class DossierView {
         " › ", h("span", {}, this.dossier.reference)),
       this.header,
       h("div", { class: "dossier-grid" },
-        h("div", { class: "col-main" }, this.tasks, this.signatures.element, this.timeline.element, this.messages.element, this.documents.element),
+        h("div", { class: "col-main" }, this.tasks, this.signatures.element, this.invoices.element, this.timeline.element, this.messages.element, this.documents.element),
         h("div", { class: "col-side" }, this.fields.element, this.links.element, this.archive.element, this.children, this.processes, this.journal.element))));
     this.render();
     if (new URLSearchParams(location.search).get("created")) {
       toast(t("dossiers.view.created", { reference: this.reference }));
       history.replaceState(null, "", location.pathname + location.hash);
     }
-    await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load(), this.signatures.load(), this.archive.load(), this.loadPortal()]);
+    await Promise.all([this.timeline.load(), this.documents.load(this.type), this.journal.load(), this.signatures.load(), this.archive.load(), this.invoices.load(), this.loadPortal()]);
     // #documents, #journal, … (the global search links a document hit to #documents).
     const follow = () => { const anchor = location.hash.slice(1); if (anchor) document.getElementById(`section-${anchor}`)?.scrollIntoView(); };
     follow();
