@@ -43,7 +43,9 @@ export async function createPortalModule(ctx: ModuleContext, deps: { outbox: Out
     apiRouters: [adminRouter({ engine, domain, links: deps.links, outbox: deps.outbox, pages, visitor, publicUrl: ctx.publicUrl })],
     pageRouters: [outsiderRouter({ engine, domain, links: deps.links, outbox: deps.outbox, accounts, pages, tasks, taskPages, visitor, config, secureCookies: ctx.config.secureCookies, publicUrl: ctx.publicUrl })],
     async start() {
-      if (ctx.config.demoData) {
+      // The demo's public pages, like the demo dossiers: only on a demo installation, and only into an empty page table.
+      const demo = ctx.config.demoData && ctx.config.demoAccounts && ctx.config.adminPasswordIsDefault;
+      if (demo && pages.all().length === 0) {
         await engine.transaction((tx) => {
           for (const input of DEMO_PAGES) {
             if (pages.bySlug(String(input["slug"])) || !engine.store.latestForm(String(input["formId"])) || !domain.types.get(String(input["dossierType"]))) continue;
