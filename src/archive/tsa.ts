@@ -4,8 +4,9 @@
  * the seal (base64) when its status is granted. It runs AFTER the seal committed (network never
  * inside a transaction); a failure is recorded, the signed seal stands alone (offline mode).
  *
- * Tested only for the request's encoding and the response status parsing: no TSA is reachable
- * offline, and the token's own signature is not verified here (openssl ts -verify can check it).
+ * Tested against a local `openssl ts -reply` authority (test/archive/tsa.test.ts: the response is
+ * checked by `openssl ts -verify`); never against a public TSA (offline). The token's signature is
+ * not verified here: `openssl ts -verify -digest <seal hash> -in <token> -CAfile <tsa cert>` does.
  */
 import { randomBytes } from "node:crypto";
 import forge from "node-forge";
