@@ -164,6 +164,8 @@ export class Sms implements SmsOutbox {
           ref = await gateway.send({ id: row.id, to: row.to_number, text: row.text ?? "", from: row.from_name });
         } catch (error) {
           failure = error instanceof DeliveryError ? error : new DeliveryError(String((error as Error).message ?? error), false);
+          // A gateway that echoes the text must not leave a one-time code in last_error.
+          if (row.sensitive === 1 && row.text) failure = new DeliveryError(failure.message.split(row.text).join("•••"), failure.permanent);
         }
         const status = await engine.transaction((tx) => {
           const attempts = row.attempts + 1;
