@@ -291,6 +291,21 @@ describe("electronic signature: request, SMS code, seal, evidence, verification"
     expect(declined.body.status).to.equal("declined");
     expect((await fetch(`${api.base}/signature/${token}`)).status).to.equal(410);
   });
+
+  it("should show a request only to those who see its dossier (404 otherwise, as for the dossier)", async () => {
+    const created = await create({ documents: [documentId], signers: [{ role: "decisionMaker" }] });
+    const id = created.body.id as number;
+    // designer: dossiers.read but no sector, no task of this dossier
+    expect((await api.call("GET", `/api/dossiers/${file.reference}`, { as: "designer" })).status).to.equal(404);
+    expect((await api.call("GET", `/api/signatures/${id}`, { as: "designer" })).status).to.equal(404);
+    expect((await api.call("GET", `/api/dossiers/${file.reference}/signatures`, { as: "designer" })).status).to.equal(404);
+    // manager (sales): may write, sees the request exactly when it sees the dossier
+    const dossierStatus = (await api.call("GET", `/api/dossiers/${file.reference}`, { as: "manager" })).status;
+    expect((await api.call("GET", `/api/signatures/${id}`, { as: "manager" })).status).to.equal(dossierStatus);
+    if (dossierStatus === 404) expect((await api.call("POST", `/api/signatures/${id}/cancel`, { as: "manager", body: {} })).status).to.equal(404);
+    expect((await api.call("GET", `/api/signatures/${id}`, { as: "auditor" })).status, "dossiers.all").to.equal(200);
+    await api.call("POST", `/api/signatures/${id}/cancel`, { as: "agent", body: { reason: "test" } });
+  });
 });
 
 describe("signature: the portal section lists a party's own requests only", function () {
