@@ -368,7 +368,8 @@ export class Dunning {
             .run(invoice.id, invoice.dossierId, invoice.partyId, to, actionId, JSON.stringify({ mailId: mail.id, level }), tx.now, tx.now);
         }
       } else if (channel === "sms") {
-        const phone = party?.phones.find((p) => p.label === "mobile")?.number ?? party?.phones[0]?.number;
+        // A mobile only: labelled so, or a French mobile number (+336, +337); a landline gets no SMS.
+        const phone = party?.phones.find((p) => p.label === "mobile")?.number ?? party?.phones.find((p) => /^\+33[67]\d{8}$/.test(p.number))?.number;
         if (!phone) outcome = "failed";
         else {
           const text = this.deps.templates.render(`mail/${template}.${locale}.txt`, data, { locale }).output.replace(/\s+/g, " ").trim().slice(0, 459);

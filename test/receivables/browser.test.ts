@@ -58,6 +58,40 @@ describe("receivables: the /receivables page (browser)", function () {
     await page.click("form.rcv-form button[type=submit]");
     await page.waitForSelector("[data-action=bulk-send]");
     await app.screenshot(page, "receivables-bulk");
+
+    // The customer dossier's "Factures" section.
+    const reference = (app.server.domain as any).db.prepare(`SELECT d.reference FROM invoice i JOIN dossier d ON d.id = i.dossier_id WHERE i.number = 'F-2026-0102'`).get().reference;
+    await page.goto(`${app.base}/dossiers/${reference}`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("[data-testid=dossier-invoices]");
+    expect(await page.$eval("[data-testid=dossier-invoices]", (x) => x.textContent ?? "")).to.include("F-2026-0101").and.to.include("F-2026-0102");
+    await app.screenshot(page, "receivables-dossier");
+    expect(problems).to.deep.equal([]);
+  });
+
+  it("shows the customer their invoice in the portal and lets them plan its payment", async () => {
+    const { page, problems } = await app.open("/portail/connexion");
+    const db = (app.server.domain as any).db;
+    const email = "contact@boulangerie-martin.fr";
+    await page.evaluate(async (e) => { await fetch("/portail/api/signin/code", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: e }) }); }, email);
+    let code: string | undefined;
+    for (let i = 0; i < 100 && !code; i++) {
+      const row = db.prepare(`SELECT text_body FROM mail_outbound WHERE purpose = 'portal.signin' ORDER BY id DESC LIMIT 1`).get();
+      code = /\b(\d{6})\b/.exec(row?.text_body ?? "")?.[1];
+      if (!code) await new Promise((r) => setTimeout(r, 100));
+    }
+    const status = await page.evaluate(async (e, c) => (await fetch("/portail/api/signin/verify", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: e, code: c }) })).status, email, code!);
+    expect(status).to.equal(200);
+    const id = db.prepare(`SELECT id FROM invoice WHERE number = 'F-2026-0101'`).get().id;
+    await page.goto(`${app.base}/portail/factures`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("[data-testid=invoices]");
+    await app.screenshot(page, "receivables-portal-list");
+    await page.goto(`${app.base}/portail/factures/${id}`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("[data-testid=invoice-history]");
+    await page.evaluate(() => ((document.querySelector("input[name=promisedOn]") as HTMLInputElement).value = "2026-03-20"));
+    await page.click("[data-action=promise]");
+    await page.waitForFunction(() => document.querySelector("[data-testid=invoice-history]")?.textContent?.includes("20/03/2026"));
+    await app.screenshot(page, "receivables-portal-invoice");
+    expect(db.prepare(`SELECT promised_on, status FROM payment_promise WHERE invoice_id = ?`).all(id)).to.deep.equal([{ promised_on: "2026-03-20", status: "open" }]);
     expect(problems).to.deep.equal([]);
   });
 });

@@ -73,6 +73,7 @@ describe("receivables: the Done-when walk (printer → mail with portal link →
     expect(level1!.parsed.text).to.include("facture F-2026-0042 du 02/03/2026, échue le 01/04/2026 (5 j)");
     expect((await api.call("GET", "/api/invoices/F-2026-0042", { as: "agent" })).body.status, "still to pay").to.equal("sent");
 
+    // (J+12: no SMS — the customer has a landline only; the failed step is recorded.)
     // 5. J+20: the collector gets the call task, with its script, and records a promise to pay.
     await w.at(addDays(due, 20));
     const tasks = (await api.call("GET", "/api/user-tasks", { as: "agent" })).body;
@@ -84,7 +85,7 @@ describe("receivables: the Done-when walk (printer → mail with portal link →
     await w.settle();
     const detail = (await api.call("GET", "/api/invoices/F-2026-0042", { as: "agent" })).body;
     expect(detail.promises.map((p: any) => [p.promised_on, p.status])).to.deep.equal([[promisedOn, "open"]]);
-    expect(detail.actions.map((a: any) => [a.channel, a.level, a.outcome])).to.deep.include.members([["email", 0, "sent"], ["email", 1, "sent"], ["sms", 2, "sent"], ["call", 3, "promise"]]);
+    expect(detail.actions.map((a: any) => [a.channel, a.level, a.outcome])).to.deep.include.members([["email", 0, "sent"], ["email", 1, "sent"], ["sms", 2, "failed"], ["call", 3, "promise"]]);
     const journal = (await api.call("GET", `/api/dossiers/${reference}/journal?limit=200`, { as: "agent" })).body;
     const entries = journal.items ?? journal.entries ?? journal;
     expect(entries.some((e: any) => e.action === "call.logged" && /promesse de paiement/.test(e.summary))).to.equal(true);

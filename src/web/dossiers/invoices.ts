@@ -5,7 +5,7 @@
  */
 import { api, type Session } from "../shared/api.js";
 import { h } from "../shared/dom.js";
-import { formatAmount, register, t } from "../shared/i18n.js";
+import { formatAmount, lang, register, t } from "../shared/i18n.js";
 import { section } from "./widgets.js";
 
 register({
@@ -14,6 +14,11 @@ register({
 });
 
 const day = (d: string) => d.split("-").reverse().join("/");
+const STATUS: Record<string, [string, string]> = {
+  issued: ["Émise", "Issued"], sent: ["Envoyée", "Sent"], partially_paid: ["Partiellement payée", "Partly paid"], paid: ["Payée", "Paid"],
+  disputed: ["En litige", "Disputed"], credited: ["Avoir", "Credited"], written_off: ["Passée en perte", "Written off"],
+};
+const statusText = (s: string) => STATUS[s]?.[lang() === "en" ? 1 : 0] ?? s;
 
 export class InvoicesSection {
   readonly element = h("div", {});
@@ -32,7 +37,7 @@ export class InvoicesSection {
       h("p", {}, t("inv.balance", { amount: formatAmount(data.balanceCents / 100) }), " · ", t("inv.channel", { channel: data.channel })),
       h("table", { class: "rcv-table", "data-testid": "dossier-invoices" }, h("tbody", {}, ...data.invoices.slice(0, 10).map((i: any) =>
         h("tr", {}, h("td", {}, h("a", { href: `/receivables/invoices?invoice=${i.id}&q=${encodeURIComponent(i.number)}` }, i.number)), h("td", {}, day(i.dueDate)), h("td", { class: "num" }, i.grossText), h("td", { class: "num" }, i.balanceText),
-          h("td", {}, h("span", { class: `badge${i.overdue ? " due-overdue" : ""}` }, i.status)))))),
+          h("td", {}, h("span", { class: `badge${i.overdue ? " due-overdue" : ""}`, "data-status": i.status }, statusText(i.status))))))),
       data.sends.length ? h("p", { class: "muted" }, `${t("inv.sends")} : `, data.sends.slice(0, 3).map((s: any) => `${s.channel} ${s.status}`).join(" · ")) : null,
       h("p", {}, h("a", { href: `/receivables/invoices?q=${encodeURIComponent(this.reference)}` }, t("inv.all")))));
   }
