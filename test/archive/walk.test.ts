@@ -10,7 +10,9 @@ import { expect } from "chai";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createPublicKey, verify } from "node:crypto";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
+import { verifyProof } from "../../src/archive/merkle.js";
 import type { ApiServer } from "../api/v2/server.js";
 import { binary, closedCustomerFile, day, simplePdf, startArchiveServer, upload } from "./helpers.js";
 
@@ -78,6 +80,17 @@ describe("archive: the walk of the issue (close, archive, find, hold, audit, rea
     expect(content.bytes.subarray(0, 5).toString()).to.equal("%PDF-");
     const detail = (await api.call("GET", `/api/archive/records/${invoice.id}`, { as: "archivist" })).body;
     expect(detail.journal.map((e: any) => `${e.action}:${e.actor}`)).to.include.members(["deposit:demo", "download:archivist"]);
+    const corrected = await api.call("PATCH", `/api/archive/records/${invoice.id}`, { as: "archivist", body: { metadata: { title: "Facture 2024-017 (travaux)" }, reason: "Titre incomplet au versement" } });
+    expect(corrected.status, JSON.stringify(corrected.body)).to.equal(200);
+    expect(corrected.body.metadata.title).to.equal("Facture 2024-017 (travaux)");
+    expect(corrected.body.sha256, "content and fingerprint unchanged").to.equal(invoice.sha256);
+    const wrong = await api.call("PATCH", `/api/archive/records/${invoice.id}`, { as: "archivist", body: { metadata: { sha256: "0" }, reason: "essai" } });
+    expect(wrong.status).to.equal(400);
+    const shorter = await api.call("POST", `/api/archive/records/${invoice.id}/retention`, { as: "archivist", body: { retainUntil: "2030-01-01", reason: "essai" } });
+    expect(shorter.status).to.equal(409);
+    expect(shorter.body.detail).to.match(/can only be extended/);
+    const after = (await api.call("GET", `/api/archive/records/${invoice.id}`, { as: "archivist" })).body;
+    expect(after.journal.find((e: any) => e.action === "metadata.corrected").details).to.deep.include({ before: { title: "facture-2024-017.pdf" }, after: { title: "Facture 2024-017 (travaux)" }, reason: "Titre incomplet au versement" });
   });
 
   it("should let the archivist place a legal hold that blocks every disposal, the administrator's too", async () => {
@@ -140,6 +153,15 @@ describe("archive: the walk of the issue (close, archive, find, hold, audit, rea
 
   it("should export the dossier, re-import it into a fresh DATA_DIR where it verifies and is found, and refuse a tampered export naming the first bad entry", async () => {
     await api.call("POST", "/api/archive/seals", { as: "archivist" });
+    // the evidence pack of the invoice: file, hashes, journal extract, the seal with the entry's Merkle proof and signature
+    const invoice = (await api.call("GET", `/api/archive/dossiers/${file.reference}`)).body.records.find((r: any) => r.documentType === "facture");
+    const pack = unzipSync((await binary(api, `/api/archive/records/${invoice.id}/evidence`, "archivist")).bytes);
+    expect(Object.keys(pack)).to.include.members(["README.txt", "record.json", "hashes.json", "journal.json", "seals.json", "file/facture-2024-017.pdf"]);
+    expect(JSON.parse(strFromU8(pack["hashes.json"]!))).to.include({ matches: true });
+    const sealed = JSON.parse(strFromU8(pack["seals.json"]!)).find((s: any) => s.seal);
+    expect(verifyProof(sealed.entryHash, sealed.proof, sealed.seal.merkle_root)).to.equal(true);
+    const pem = strFromU8(pack[Object.keys(pack).find((n) => n.startsWith("certificates/"))!]!);
+    expect(verify("sha256", Buffer.from(sealed.seal.body), createPublicKey(pem), Buffer.from(sealed.seal.signature, "base64"))).to.equal(true);
     const zip = await binary(api, `/api/archive/export?dossier=${file.reference}`);
     expect(zip.status).to.equal(200);
     const entries = unzipSync(zip.bytes);
