@@ -129,6 +129,16 @@ describe("templates API", function () {
     expect(pdfPages((await download(api, again.body.combined.url, "agent")).bytes)).to.equal(again.body.items.length);
   });
 
+  it("should merge the dossiers of a saved list view", async () => {
+    const view = await api.call("POST", "/api/dossier-views", { as: "agent", body: { name: "Prospects", type: "client", filters: { state: "prospect" } } });
+    expect(view.status, JSON.stringify(view.body)).to.be.oneOf([200, 201]);
+    const prospects = (await api.call("GET", "/api/dossiers?type=client&state=prospect", { as: "agent" })).body.items.map((d: any) => d.reference);
+    const merged = await api.call("POST", "/api/templates/merges", { as: "agent", body: { template: "letters/courrier-simple", view: view.body.id, variables: { objet: "Votre devis" } } });
+    expect(merged.status, JSON.stringify(merged.body)).to.equal(201);
+    expect(merged.body.items.map((i: any) => i.reference).sort()).to.deep.equal([...prospects].sort());
+    expect((await api.call("POST", "/api/templates/merges", { as: "manager", body: { template: "letters/courrier-simple", view: view.body.id } })).status).to.equal(404); // another's view
+  });
+
   it("should store nothing when one letter of a merge fails or one dossier is unknown", async () => {
     const before = (await api.call("GET", `/api/dossiers/${martin}/documents`, { as: "agent" })).body.items.length;
     const unknown = await api.call("POST", "/api/templates/merges", { as: "agent", body: { template: "letters/courrier-simple", references: [martin, "CLI-2099-00042"] } });
