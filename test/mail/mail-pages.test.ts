@@ -76,4 +76,28 @@ describe("web: Courrier and the compose dialog (Chromium)", function () {
     expect((await designer<{ items: unknown[] }>("GET", `/api/mail/outbound?dossier=${file.reference}`)).items).to.deep.equal([]);
     expect(await asDesigner(`/api/mail/outbound/${sent.items[0]!.id}`)).to.equal(404);
   });
+
+  it("should refuse a mail with a clear reason and record nothing: a wrong address, a party without e-mail, a document of another dossier", async () => {
+    const agent = basicClient(app.base, "agent");
+    const post = (reference: string, body: unknown) => fetch(`${app.base}/api/dossiers/${reference}/mails`, {
+      method: "POST", headers: { authorization: `Basic ${Buffer.from("agent:agent").toString("base64")}`, "content-type": "application/json" }, body: JSON.stringify(body),
+    }).then(async (r) => ({ status: r.status, body: await r.json() as { detail: string } }));
+    const noMail = await agent<{ reference: string }>("POST", "/api/dossiers", { type: "client", title: "Garage Dubois", parties: [{ role: "customer", party: { kind: "organisation", name: "GARAGE DUBOIS" } }] });
+    const other = await agent<{ reference: string }>("POST", "/api/dossiers", { type: "client", title: "Fleuriste Martin", parties: [{ role: "customer", party: { kind: "organisation", name: "FLEURISTE MARTIN", emails: ["fleurs@martin.fr"] } }] });
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from("%PDF-1.4\n%%EOF\n")], { type: "application/pdf" }), "autre.pdf");
+    const [doc] = await agent<Array<{ id: number }>>("POST", `/api/dossiers/${other.reference}/documents`, form).then((r: any) => (Array.isArray(r) ? r : r.items ?? r.documents ?? [r]));
+    const before = (await agent<{ items: unknown[] }>("GET", "/api/mail/outbound?limit=200")).items.length;
+
+    const wrong = await post(noMail.reference, { to: ["pas-une-adresse"], subject: "Bonjour", text: "Test" });
+    expect(wrong).to.deep.include({ status: 400 });
+    expect(wrong.body.detail).to.equal("Expected an e-mail address in 'to', but found 'pas-une-adresse'");
+    const role = await post(noMail.reference, { to: [{ role: "customer" }], template: "relance-pieces" });
+    expect(role.status).to.equal(400);
+    expect(role.body.detail).to.match(/^Expected party \d+ 'GARAGE DUBOIS' \(role 'customer' of CLI-\d{4}-\d{5}\) to have an e-mail address, but it has none$/);
+    const foreign = await post(noMail.reference, { to: ["compta@dubois.fr"], subject: "Pièce", text: "Ci-joint", attachments: [(doc as { id: number }).id] });
+    expect(foreign.status).to.equal(400);
+    expect(foreign.body.detail).to.equal(`Expected documents of ${noMail.reference} to attach, but document ${(doc as { id: number }).id} does not show in it`);
+    expect((await agent<{ items: unknown[] }>("GET", "/api/mail/outbound?limit=200")).items.length).to.equal(before);
+  });
 });
