@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { routesOf } from "../../src/api/route-table.js";
 import { linkedDossier } from "../../src/dossiers/task-dossier.js";
 import type { ApiServer } from "../api/v2/server.js";
-import { captureMails, fakePdfExe, linkIn, pdf, startPortalServer, until, visitorClient, type CapturedMail, type Visitor } from "./support.js";
+import { captureMails, captureSms, fakePdfExe, linkIn, pdf, startPortalServer, until, visitorClient, type CapturedMail, type Visitor } from "./support.js";
 
 /** A person of the demo with a quote request, a shared document, a message and an open party task. */
 interface Customer { email: string; reference: string; dossierId: number; partyId: number; documentId: number; taskKey: string; token: string; visitor: Visitor }
@@ -12,7 +12,7 @@ const TASK_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
   <bpmn:process id="portal-spec-ask" isExecutable="true">
     <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:userTask id="Ask" name="Envoyer une photo"><bpmn:extensionElements><zeebe:userTask /><zeebe:formDefinition formId="recrutement-pieces" />
-      <zeebe:assignmentDefinition candidateGroups="party:customer" /><zeebe:taskHeaders><zeebe:header key="portal.linkLifetime" value="P2D" /></zeebe:taskHeaders></bpmn:extensionElements>
+      <zeebe:assignmentDefinition candidateGroups="party:customer" /><zeebe:taskHeaders><zeebe:header key="portal.linkLifetime" value="P2D" /><zeebe:header key="portal.sms" value="true" /></zeebe:taskHeaders></bpmn:extensionElements>
       <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
     <bpmn:userTask id="After" name="Suite"><bpmn:extensionElements><zeebe:userTask /><zeebe:assignmentDefinition candidateGroups="agents" /></bpmn:extensionElements><bpmn:incoming>f2</bpmn:incoming></bpmn:userTask>
     <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="Ask" /><bpmn:sequenceFlow id="f2" sourceRef="Ask" targetRef="After" />
@@ -23,13 +23,14 @@ describe("portal security: isolation, tokens, enumeration, CSRF, sessions, uploa
   this.timeout(90_000);
   let api: ApiServer;
   let mails: CapturedMail[];
+  let sms: Array<{ to: string; text: string; purpose: string }>;
   let a: Customer;
   let b: Customer;
   let usersAtStart = 0;
 
   const quote = async (email: string, lastName: string, file: Uint8Array<ArrayBuffer> = pdf(`Photo ${lastName}`), extra: Record<string, string> = {}) => {
     const body = new FormData();
-    body.append("values", JSON.stringify({ firstName: "Jean", lastName, email, nature: "fuite", description: `Fuite chez ${lastName}` }));
+    body.append("values", JSON.stringify({ firstName: "Jean", lastName, email, phone: "06 12 34 56 78", nature: "fuite", description: `Fuite chez ${lastName}` }));
     body.append("file:photos", new Blob([file]), "photo.pdf");
     for (const [k, v] of Object.entries(extra)) body.append(k, v);
     return visitorClient(api.base).call("POST", "/p/devis/submit", body);
@@ -61,6 +62,7 @@ describe("portal security: isolation, tokens, enumeration, CSRF, sessions, uploa
     usersAtStart = api.server.identity.store.countUsers();
     delete process.env["PORTAL_SUBMISSIONS_PER_EMAIL_PER_DAY"];
     mails = captureMails(api);
+    sms = captureSms(api);
     await api.server.engine.deploy([{ name: "portal-spec-ask.bpmn", content: Buffer.from(TASK_BPMN) }]);
     a = await customer("alice.a@example.fr", "Alpha");
     b = await customer("bruno.b@example.fr", "Bravo");
@@ -129,6 +131,12 @@ describe("portal security: isolation, tokens, enumeration, CSRF, sessions, uploa
       expect(signedIn.status, `${route} as A`).to.be.oneOf([400, 404, 410]);
       if (!path.includes("{token}")) expect((await visitorClient(api.base).call(method, url, body)).status, `${route} without a session`).to.be.oneOf([401, 404]);
     }
+  });
+
+  it("should also send the link by SMS when the task asks for it (portal.sms), to the party's mobile", async () => {
+    const texts = sms.filter((m) => m.purpose === "portal.link");
+    expect(texts.map((m) => m.to)).to.deep.equal(["+33612345678", "+33612345678"]);
+    expect(texts[0]!.text).to.include(`/portail/tache/${a.token}`);
   });
 
   it("should give other modules' sections only the visitor's own dossiers", async () => {
@@ -262,7 +270,7 @@ describe("portal security: isolation, tokens, enumeration, CSRF, sessions, uploa
     form.append("file:certificates", new Blob([pdf("Photo de la fuite")]), "fuite.pdf");
     const done = await a.visitor.call("POST", `/portail/api/tasks/${a.taskKey}`, form);
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
-    expect((await a.visitor.call("PATCH", "/portail/api/profile", { phone: "+33 6 12 34 56 78" })).status).to.equal(200);
+    expect((await a.visitor.call("PATCH", "/portail/api/profile", { phone: "+33 6 98 76 54 32" })).status).to.equal(200);
     const journal = (await api.call("GET", `/api/dossiers/${a.reference}/journal?limit=200`)).body.items as Array<{ action: string; actor: string | null }>;
     const actorOf = (action: string) => journal.filter((e) => e.action === action).map((e) => e.actor);
     const me = `portal:${a.partyId}`;

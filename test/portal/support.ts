@@ -124,3 +124,16 @@ export function linkIn(text: string | undefined): string {
   if (!m) throw new Error(`Expected a task link in the mail, but found: ${text}`);
   return m[1]!;
 }
+
+/** Records every SMS the portal enqueues (on top of the mail module's SMS outbox). */
+export function captureSms(api: Pick<ApiServer, "server">): Array<{ to: string; text: string; purpose: string }> {
+  const outbox = api.server.capabilities.mail.sms as { enqueue: (tx: any, sms: any) => any };
+  const original = outbox.enqueue.bind(outbox);
+  const sent: Array<{ to: string; text: string; purpose: string }> = [];
+  outbox.enqueue = (tx, sms) => {
+    const queued = original(tx, sms);
+    sent.push(sms);
+    return queued;
+  };
+  return sent;
+}
