@@ -21,6 +21,7 @@ import { checkPatterns, DEFAULT_PATTERNS, extract, PATTERN_FIELDS, type VirtualP
 import type Database from "better-sqlite3";
 import type { Domain } from "../dossiers/domain.js";
 import { isoDay, money } from "./format.js";
+import { seedDemoInvoices } from "./demo.js";
 
 export interface RoutesDeps {
   db: Database.Database;
@@ -261,6 +262,10 @@ export function receivablesRouter(deps: RoutesDeps): Router {
     const principal = principalOf(res);
     const result = await dunning.bulk({ level, channel, segment: typeof b["segment"] === "string" && b["segment"] ? b["segment"] : null, minDaysOverdue: minDays, minAmountCents: minAmount, preview: bool(b["preview"], "preview", true) }, principal.username, (id) => !!visibleDossierById(db, principal, id));
     res.json(result);
+  });
+  router.post("/receivables/demo", allow("invoices.manage"), async (_req, res) => {
+    const created = await seedDemoInvoices(db, invoices, dunning, domain.engine.clock.now(), () => undefined);
+    res.status(created ? 201 : 200).json({ created });
   });
   router.get("/receivables/worklist", allow("invoices.read"), (_req, res) => {
     res.json(dunning.worklist(dossierFilter(principalOf(res))));

@@ -100,4 +100,14 @@ describe("receivables: imports and the virtual printer", function () {
     expect(wrong.status).to.equal(400);
     expect(wrong.body.detail).to.equal("Expected amountCents to be a whole number of cents above 0, but found -5");
   });
+  it("creates the demo invoices once, and the collector's day ranks their customers with the reason", async () => {
+    const first = await w.api.call("POST", "/api/receivables/demo", { as: "manager" });
+    expect(first.status).to.equal(201);
+    expect(first.body.created).to.equal(4);
+    expect((await w.api.call("POST", "/api/receivables/demo", { as: "manager" })).body.created).to.equal(0);
+    const day = (await w.api.call("GET", "/api/receivables/worklist", { as: "manager" })).body;
+    expect(day.lines[0].customer).to.equal("Garage Dupuis & Fils");
+    expect(day.lines[0].explanation).to.match(/^7\s200,00\s€ × 40 j de retard × risque 0\.8 \(segment large_account ×0\.8\) = 230400$/);
+    expect(day.overLimit.map((o: any) => o.customer)).to.deep.equal(["GARAGE DUPUIS & FILS"]);
+  });
 });

@@ -14,6 +14,7 @@ import "./reasons.js";
 import "./imports.js";
 import "./scenarios.js";
 // The dashboards (insights) add their tab files here, one line each.
+import "./dashboard.js";
 
 try {
   const { session, main } = await startPage("receivables");

@@ -31,7 +31,7 @@ register({
     "rcv.sc.rules": "Choix du scénario (règles FEEL sur le client, la première vraie l'emporte)", "rcv.sc.save": "Enregistrer les règles",
     "rcv.sc.run": "Lancer la relance du jour", "rcv.sc.print": "Produire le lot d'impression", "rcv.sc.last": "Dernière relance du jour : {day}",
     "rcv.sc.models": "Scénarios (modèles BPMN, modifiables dans le modeleur)", "rcv.sc.open": "Ouvrir dans le modeleur", "rcv.sc.cases": "Relances en cours",
-    "rcv.saved": "Enregistré.",
+    "rcv.saved": "Enregistré.", "rcv.sc.demo": "Créer des factures de démonstration",
   },
   en: {
     "rcv.tab.day": "My day", "rcv.tab.invoices": "Invoices", "rcv.tab.bulk": "Bulk reminder", "rcv.tab.reasons": "Late reasons", "rcv.tab.imports": "Imports", "rcv.tab.scenarios": "Scenarios",
@@ -62,6 +62,6 @@ register({
     "rcv.sc.rules": "Scenario choice (FEEL rules on the customer, the first true one wins)", "rcv.sc.save": "Save the rules",
     "rcv.sc.run": "Run today's dunning", "rcv.sc.print": "Produce the print batch", "rcv.sc.last": "Last daily run: {day}",
     "rcv.sc.models": "Scenarios (BPMN models, editable in the designer)", "rcv.sc.open": "Open in the designer", "rcv.sc.cases": "Running reminders",
-    "rcv.saved": "Saved.",
+    "rcv.saved": "Saved.", "rcv.sc.demo": "Create demo invoices",
   },
 });

@@ -13,5 +13,5 @@ export const ROWS: Record<string, string> = {
   "POST /api/receivables/dunning/run": "AM", "POST /api/receivables/print/run": "AM", "POST /api/receivables/bulk-reminder": "AM",
   "GET /api/receivables/worklist": "ADGMU", "GET /api/receivables/reasons": "ADGMU", "PUT /api/receivables/reasons/{id}": "AM",
   "GET /api/receivables/customers/{reference}": "ADGMU", "PUT /api/receivables/customers/{reference}/account": "AM",
-  "POST /api/receivables/customers/{reference}/notes": "AGM",
+  "POST /api/receivables/customers/{reference}/notes": "AGM", "POST /api/receivables/demo": "AM",
 };
