@@ -98,8 +98,12 @@ describe("electronic signature: request, SMS code, seal, evidence, verification"
     expect(sent.body.maskedPhone).to.equal("+336******78");
     const sms = await newCode();
     expect(sms.to).to.equal("+33612345678");
-    const outbound = api.server.domain.db.prepare(`SELECT purpose, sensitive, text FROM sms_outbound ORDER BY id DESC LIMIT 1`).get() as any;
-    expect(outbound).to.deep.equal({ purpose: "signature.otp", sensitive: 1, text: null }); // the outbox keeps no sensitive text once the gateway has it
+    // the outbox keeps no sensitive text once the gateway has it (its UPDATE commits just after the gateway's answer)
+    const outbound = await until(() => {
+      const row = api.server.domain.db.prepare(`SELECT purpose, sensitive, text, status FROM sms_outbound ORDER BY id DESC LIMIT 1`).get() as any;
+      return row?.status === "sent" ? row : undefined;
+    }, "the SMS marked sent");
+    expect(outbound).to.deep.equal({ purpose: "signature.otp", sensitive: 1, text: null, status: "sent" });
     const code = codeOf(sms);
     expect(code).to.match(/^\d{6}$/);
     const again = await pagePost(api, token, "/code", {}, csrf);
