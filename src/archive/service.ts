@@ -64,6 +64,7 @@ export class ArchiveService {
   readonly disposals: Disposals;
   readonly replica: Replica | null;
   private tasks: ScheduledTask[] = [];
+  private catchUp: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: ArchiveServiceDeps) {
     const { db, engine, domain, config, log } = deps;
@@ -102,12 +103,19 @@ export class ArchiveService {
     if (this.deps.config.schedule) {
       this.tasks.push(cron.schedule(this.deps.config.auditCron, () => void this.scheduledAudit()));
       this.tasks.push(cron.schedule(this.deps.config.sealCron, () => void this.sealer.seal(null).catch((e: Error) => this.deps.log(`archive: seal failed (${e.message})`))));
+      // a run missed while the server was down (durable last-run row), once there is something to audit
       const last = this.audit.lastRunAt();
-      if (last === undefined || this.deps.engine.clock.now() - last > 26 * 3600_000) setTimeout(() => void this.scheduledAudit(), 5_000).unref();
+      const anything = statement(this.deps.db, `SELECT 1 FROM archive_record LIMIT 1`).get() !== undefined;
+      if (anything && (last === undefined || this.deps.engine.clock.now() - last > 26 * 3600_000)) {
+        this.catchUp = setTimeout(() => void this.scheduledAudit(), 5_000);
+        this.catchUp.unref();
+      }
     }
   }
 
   async stop(): Promise<void> {
+    if (this.catchUp) clearTimeout(this.catchUp);
+    this.catchUp = undefined;
     for (const t of this.tasks) await t.stop();
     this.tasks = [];
   }

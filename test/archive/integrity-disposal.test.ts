@@ -7,12 +7,13 @@
  */
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
-import { existsSync, renameSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { ApiServer } from "../api/v2/server.js";
 import { entryBody, entryHash, GENESIS } from "../../src/archive/journal.js";
+import { OUTPUT } from "../helpers/browser.js";
 import { binary, closedCustomerFile, day, simplePdf, startArchiveServer, upload } from "./helpers.js";
 
 async function until<T>(what: string, f: () => T | undefined | null | false, ms = 30_000): Promise<T> {
@@ -128,6 +129,8 @@ describe("archive: integrity audit and disposal", function () {
     const dir = mkdtempSync(path.join(tmpdir(), "cert-"));
     try {
       writeFileSync(path.join(dir, "c.pdf"), pdf.bytes);
+      mkdirSync(OUTPUT, { recursive: true });
+      writeFileSync(path.join(OUTPUT, "archive-destruction-certificate.pdf"), pdf.bytes);
       const text = execFileSync("pdftotext", ["-layout", path.join(dir, "c.pdf"), "-"], { encoding: "utf8" });
       expect(text).to.contain(`Certificat de destruction n° ${requested.body.id}`);
       expect(text).to.contain("piece-identite.pdf");
