@@ -55,8 +55,9 @@ export class Insights1797000700000 implements MigrationInterface {
       `CREATE TABLE "insights_aging" ("month" varchar(7) NOT NULL, ${DIMS}, "current_cents" bigint NOT NULL DEFAULT (0), "d1_30_cents" bigint NOT NULL DEFAULT (0), ` +
         `"d31_60_cents" bigint NOT NULL DEFAULT (0), "d61_90_cents" bigint NOT NULL DEFAULT (0), PRIMARY KEY ("month", "segment", "collector", "sector"))`,
     );
-    await q.query(`CREATE INDEX "ix_insights_ledger_sector" ON "insights_ledger" ("sector", "month")`);
-    await q.query(`CREATE INDEX "ix_insights_aging_sector" ON "insights_aging" ("sector", "month")`);
+    // Reads pick the roll-up rows by segment and collector (src/insights/kpis.ts), then months.
+    await q.query(`CREATE INDEX "ix_insights_ledger_dims" ON "insights_ledger" ("segment", "collector", "month")`);
+    await q.query(`CREATE INDEX "ix_insights_aging_dims" ON "insights_aging" ("segment", "collector", "month")`);
     for (const [, sql] of INSIGHTS_TRIGGERS) await q.query(sql);
     // Invoices already there (a database upgraded with receivables data) are projected on the next catch-up.
     await q.query(`INSERT OR IGNORE INTO "insights_dirty" ("unit") SELECT 'i:' || "id" FROM "invoice"`);

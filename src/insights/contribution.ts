@@ -41,6 +41,13 @@ export interface PromiseFacts { status: string; createdOn: string; settledOn: st
 
 /** Separates the parts of an aggregate key (month, segment, collector, sector): a character no name contains. */
 export const SEP = "\u001f";
+/**
+ * The segment or collector value of the roll-up rows (every segment, every collector): the
+ * projection also keeps, per month and sector, the sums over all segments and/or all collectors, so
+ * that a read over the whole ledger sums a few rows per month instead of every combination.
+ * No segment or username contains a control character.
+ */
+export const ALL = "\u0001*";
 export const dimsKey = (segment: string, collector: string, sector: string) => `${segment}${SEP}${collector}${SEP}${sector}`;
 
 /** Sparse deltas keyed by month SEP segment SEP collector SEP sector. */

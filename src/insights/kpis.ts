@@ -6,6 +6,7 @@
 import type Database from "better-sqlite3";
 import { statement } from "../persistence/statements.js";
 import { monthRange } from "./calendar.js";
+import { ALL } from "./contribution.js";
 import { emptyFigures, finish, type MonthFigures, type MonthKpis } from "./formulas.js";
 
 export type GroupBy = "segment" | "collector";
@@ -42,10 +43,15 @@ interface AgingSum { month: string; g: string; b0: number; b1: number; b2: numbe
 
 export function receivablesKpis(db: Database.Database, q: KpiQuery): KpiSeries[] {
   const scope = scopeSql(q.scope);
+  // The roll-up rows (ALL) answer what is not split nor filtered: a few rows per month and sector.
   const where = [scope.sql];
   const params: unknown[] = [...scope.params];
-  if (q.segment !== undefined) { where.push(`"segment" = ?`); params.push(q.segment); }
-  if (q.collector !== undefined) { where.push(`"collector" = ?`); params.push(q.collector); }
+  for (const dim of ["segment", "collector"] as const) {
+    const value = q[dim];
+    if (value !== undefined) { where.push(`"${dim}" = ?`); params.push(value); }
+    else if (q.groupBy === dim) { where.push(`"${dim}" <> ?`); params.push(ALL); }
+    else { where.push(`"${dim}" = ?`); params.push(ALL); }
+  }
   const g = q.groupBy ? `"${q.groupBy}"` : `'*'`;
   const ledger = statement(db,
     `SELECT "month", ${g} AS g, SUM("invoiced_cents") AS invoiced, SUM("invoiced_count") AS count, SUM("settled_cents") AS settled, SUM("paid_cents") AS paid, ` +

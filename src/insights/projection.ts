@@ -6,7 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import { statement } from "../persistence/statements.js";
-import { AGING_COLUMNS, LEDGER_COLUMNS, SEP, dimsKey, activityContribution, emptyContribution, invoiceContribution, type Contribution } from "./contribution.js";
+import { ALL, AGING_COLUMNS, LEDGER_COLUMNS, SEP, dimsKey, activityContribution, emptyContribution, invoiceContribution, type Contribution } from "./contribution.js";
 
 interface InvoiceRow { id: number; issue_date: string; due_date: string; gross_cents: number; segment: string | null; collector: string | null; sector: string | null }
 
@@ -16,6 +16,20 @@ const LEDGER_UPSERT = `INSERT INTO "insights_ledger" ("month", "segment", "colle
 const AGING_UPSERT = `INSERT INTO "insights_aging" ("month", "segment", "collector", "sector", ${AGING_COLUMNS.map((c) => `"${c}"`).join(", ")}) ` +
   `VALUES (?, ?, ?, ?, ${AGING_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT ("month", "segment", "collector", "sector") DO UPDATE SET ` +
   AGING_COLUMNS.map((c) => `"${c}" = "insights_aging"."${c}" + excluded."${c}"`).join(", ");
+
+/** The rows with their roll-ups: each (month, segment, collector, sector) also counts in (month, ALL, collector, sector), (month, segment, ALL, sector) and (month, ALL, ALL, sector). */
+function rollUp(rows: Record<string, number[]>): Array<[string, number[]]> {
+  const out = new Map<string, number[]>();
+  for (const [key, d] of Object.entries(rows)) {
+    const [month, segment, collector, sector] = key.split(SEP) as [string, string, string, string];
+    for (const k of [key, [month, ALL, collector, sector].join(SEP), [month, segment, ALL, sector].join(SEP), [month, ALL, ALL, sector].join(SEP)]) {
+      const row = out.get(k);
+      if (!row) out.set(k, [...d]);
+      else for (let i = 0; i < d.length; i++) row[i]! += d[i]!;
+    }
+  }
+  return [...out];
+}
 
 /** new − old, per key and column (keys whose difference is all zero dropped). */
 function difference(next: Record<string, number[]>, prev: Record<string, number[]>, width: number): Array<[string, number[]]> {
@@ -43,8 +57,8 @@ export class InsightsProjection {
     // The differences of the whole batch are summed per aggregate row, then written once per row.
     const sum: Contribution = emptyContribution();
     for (const unit of units) this.projectUnit(unit, sum);
-    for (const [key, d] of Object.entries(sum.l)) if (d.some((x) => x !== 0)) statement(this.db, LEDGER_UPSERT).run(...key.split(SEP), ...d);
-    for (const [key, d] of Object.entries(sum.a)) if (d.some((x) => x !== 0)) statement(this.db, AGING_UPSERT).run(...key.split(SEP), ...d);
+    for (const [key, d] of rollUp(sum.l)) if (d.some((x) => x !== 0)) statement(this.db, LEDGER_UPSERT).run(...key.split(SEP), ...d);
+    for (const [key, d] of rollUp(sum.a)) if (d.some((x) => x !== 0)) statement(this.db, AGING_UPSERT).run(...key.split(SEP), ...d);
     return units.length;
   }
 

@@ -12,7 +12,7 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 const month = new Date().toISOString().slice(0, 7);
 
 describe("insights: the dashboards page (Chromium)", function () {
-  this.timeout(90_000);
+  this.timeout(240_000);
   let app: BrowserApp;
 
   before(async () => {
@@ -87,6 +87,12 @@ describe("insights: the dashboards page (Chromium)", function () {
     expect(await page.$eval("[data-testid=kpi-due] .kpi-label", (e) => e.textContent)).to.equal("Total due");
     expect(await page.$eval("[data-testid=kpi-due] strong", (e) => e.textContent)).to.match(/^€[\d,]+\.\d\d$/);
     await app.screenshot(page, "dashboards-en");
+
+    // The receivables page's "KPIs" tab: this month at a glance, the same figures.
+    await page.goto(`${app.base}/receivables/indicateurs`, { waitUntil: "networkidle0" });
+    await page.waitForSelector("[data-testid=rcv-kpis]");
+    expect(await page.$eval("[data-testid=rcv-kpis]", (e) => e.textContent)).to.include("Total due");
+    await app.screenshot(page, "dashboards-receivables-tab");
     expect(problems, problems.join("\n")).to.deep.equal([]);
   });
 });
