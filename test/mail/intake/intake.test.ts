@@ -218,7 +218,7 @@ describe("mail intake: IMAP against a real Dovecot", function () {
   const user = "demandes@dossier.local";
 
   before(async () => {
-    dovecot = await startDovecot({ users: { [user]: "mot de passe é%@/x" } });
+    dovecot = await startDovecot({ users: { [user]: "mot de passe é%@/x", "devis@dossier.local": "devis-secret" } });
     app = await startIntakeServer({ MAIL_IMAP_URL: dovecot.url(user) });
   });
   after(async () => {
@@ -254,6 +254,26 @@ describe("mail intake: IMAP against a real Dovecot", function () {
     await dovecot.append(user, [mailFixture("03-windows-1252.eml")]);
     const mail = await until("the mail after the restart", () => app.intake.store.list({ limit: 5 }).find((m) => m.messageId === "cp1252-0003@example.fr" && m.serverDone));
     expect(mail.status).to.equal("processed");
+  });
+
+  it("should move the mails of a mailbox configured in the UI with 'move' once recorded, attachments only", async () => {
+    const saved = await app.call("POST", "/api/mail/mailboxes", { name: "Devis", host: "127.0.0.1", port: dovecot.port, tls: false, username: "devis@dossier.local", password: "devis-secret", afterAction: "move", moveTo: "Traités", consume: "attachments", maxAgeDays: 30 });
+    expect(saved.status).to.equal(201);
+    await until("the second watcher to idle", () => app.intake.mailboxViews().find((m) => m.id === saved.body.id && m.state === "idle"));
+    const mail = mailFixture("01-demande-pdf.eml").toString("latin1").replace("demande-0001@example.fr", "devis-move@example.fr").replace(/Date: .*\r\n/, `Date: ${new Date().toUTCString()}\r\n`);
+    await dovecot.append("devis@dossier.local", [Buffer.from(mail, "latin1")]);
+    const row = await until("the mail to be taken and moved", () => app.intake.store.list({ limit: 5 }).find((m) => m.messageId === "devis-move@example.fr" && m.serverDone));
+    expect(row.status).to.equal("processed");
+    const names = app.db.prepare(`SELECT doc.filename FROM dossier_document dd JOIN document doc ON doc.id = dd.document_id WHERE dd.dossier_id = ?`).pluck().all(row.dossierId);
+    expect(names).to.deep.equal(["devis-réparation.pdf"]); // attachments only: the .eml is kept, not filed
+    const c = await dovecot.client("devis@dossier.local");
+    try {
+      expect((await c.mailboxOpen("INBOX")).exists).to.equal(0);
+      expect((await c.mailboxOpen("Traités")).exists).to.equal(1);
+    } finally {
+      await c.logout();
+    }
+    expect((await app.call("DELETE", `/api/mail/mailboxes/${saved.body.id}`)).status).to.equal(204);
   });
 
   it("should report a wrong password as the mailbox's state and last error", async () => {
