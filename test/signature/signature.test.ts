@@ -75,8 +75,11 @@ describe("electronic signature: request, SMS code, seal, evidence, verification"
     expect(mail.subject).to.contain("Contrat multirisque Boulangerie Martin");
     const token = tokenOf(mail);
     expect(token).to.have.length(43);
-    // only the hash of the token is stored
+    // only the hash of the token is stored, and the dossier's journal (mail excerpts included) never holds it
     expect(JSON.stringify(api.server.domain.db.prepare("SELECT * FROM access_link").all())).not.to.contain(token);
+    const journalRows = JSON.stringify(api.server.domain.db.prepare("SELECT * FROM dossier_journal").all());
+    expect(journalRows).to.contain("signature.invitation"); // the mail's entry is there…
+    expect(journalRows).not.to.contain(token); // …without the link
 
     // the countersigner may not sign before the customer
     const early = await api.call("POST", `/api/signatures/${id}/sign`, { as: "agent", body: { consent: true } });
