@@ -65,6 +65,7 @@ export class ArchiveService {
   readonly replica: Replica | null;
   private tasks: ScheduledTask[] = [];
   private catchUp: NodeJS.Timeout | undefined;
+  private readonly recentDownloads = new Map<string, number>();
 
   constructor(private readonly deps: ArchiveServiceDeps) {
     const { db, engine, domain, config, log } = deps;
@@ -136,6 +137,12 @@ export class ArchiveService {
     if (!record) return;
     if (record.status === "destroyed") throw new DossierError("NOT_FOUND", `Expected a kept document, but version ${file.version} of document ${file.documentId} was destroyed by disposal ${record.disposal_id} (archive record ${record.id}: only its tombstone remains)`);
     if (file.actor === null) return; // a module reading the file (mail attachment, signature): not a consultation
+    // a viewer reads a PDF in byte ranges: one download entry per person and record per minute
+    const key = `${file.actor}\u0000${record.id}`;
+    const now = Date.now();
+    if ((this.recentDownloads.get(key) ?? 0) > now - 60_000) return;
+    this.recentDownloads.set(key, now);
+    if (this.recentDownloads.size > 10_000) this.recentDownloads.clear();
     void this.deps.engine
       .transaction((tx) => this.journal.append({ at: tx.now, actor: file.actor, action: "download", recordId: record.id, dossierId: record.dossier_id, details: { via: "documents", documentId: file.documentId, version: file.version } }))
       .catch((e: Error) => this.deps.log(`archive: the download of record ${record.id} could not be journaled (${e.message})`));
