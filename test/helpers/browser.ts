@@ -39,7 +39,7 @@ export async function startBrowserApp(env: Record<string, string> = {}): Promise
   ensureBundle();
   const dir = mkdtempSync(path.join(tmpdir(), "dossier-web-"));
   const config = loadConfig({ PORT: "0", DATA_DIR: dir, SQLITE_SYNCHRONOUS: "NORMAL", ...env }, ROOT);
-  const server = await startServer(config, () => undefined);
+  const server = await startServer(config, () => undefined, { ...process.env, ...env });
   const base = `http://127.0.0.1:${server.port}`;
   const profile = mkdtempSync(path.join(tmpdir(), "chromium-profile-"));
   const browser = await puppeteer.launch({

@@ -29,7 +29,8 @@ export async function startApiServer(env: Record<string, string> = {}): Promise<
   const dir = mkdtempSync(path.join(tmpdir(), "dossier-api-"));
   const config = loadConfig({ PORT: "0", DATA_DIR: dir, SQLITE_SYNCHRONOUS: "NORMAL", PROCESSES_DIR: path.join(dir, "none"), ...env });
   const logs: string[] = [];
-  const server = await startServer(config, (line) => logs.push(line));
+  // the modules read their own settings from the environment (src/<module>/config.ts): they see `env` too
+  const server = await startServer(config, (line) => logs.push(line), { ...process.env, ...env });
   const base = `http://127.0.0.1:${server.port}`;
   const auth = (user: string) => `Basic ${Buffer.from(`${user}:${user === "demo" ? "demo" : user}`).toString("base64")}`;
   return {
