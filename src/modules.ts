@@ -56,10 +56,11 @@ export type Capabilities = Awaited<ReturnType<typeof createCapabilities>>;
 
 export async function createCapabilities(ctx: ModuleContext) {
   const links = new Links(ctx.db, () => ctx.engine.clock.now());
-  const certificate: OrganisationCertificate = loadOrganisationCertificate({
-    dataDir: ctx.config.dataDir, p12Path: ctx.env["SIGNING_P12"] || undefined, p12Password: ctx.env["SIGNING_P12_PASSWORD"], organisationName: ctx.env["ORGANISATION_NAME"] || "Dossier", log: ctx.log,
-  });
   const templates = await createTemplatesModule(ctx);
+  // the generated (self-signed) certificate is named after the organisation of the document settings
+  const certificate: OrganisationCertificate = loadOrganisationCertificate({
+    dataDir: ctx.config.dataDir, p12Path: ctx.env["SIGNING_P12"] || undefined, p12Password: ctx.env["SIGNING_P12_PASSWORD"], organisationName: templates.settings.get().name || "Dossier", log: ctx.log,
+  });
   const mail = await createMailModule(ctx, { templates: templates.renderer });
   const intake = await createMailIntakeModule(ctx, { sent: mail.sent });
   const portal = await createPortalModule(ctx, { outbox: mail.outbox, sms: mail.sms, links, templates: templates.renderer });
