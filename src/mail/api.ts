@@ -36,6 +36,13 @@ export interface OutboundMailRequest {
   key?: string;
   /** Who sends it (username, "process", "portal:<partyId>"); null for the system. */
   actor?: string | null;
+  /**
+   * The mail carries a secret (a personal link, a sign-in code): its body never reaches the dossier's
+   * journal, the back office does not show it when a real server delivers it, and it is erased from the
+   * outbox once the server accepted it. (With the development outbox folder, where no mail leaves the
+   * machine, the "mails sent" page shows it: that is how a tester follows the link.)
+   */
+  sensitive?: boolean;
 }
 
 export interface QueuedMail {

@@ -49,7 +49,7 @@ export async function createMailModule(
   const workers: JobWorker[] = [];
   const module: CapabilityModule = {
     name: "mail",
-    apiRouters: [mailRouter({ db, engine, domain, outbox, ledger, templates: deps.templates, wake })],
+    apiRouters: [mailRouter({ db, engine, domain, outbox, ledger, templates: deps.templates, wake, revealSensitive: transport.kind === "folder" })],
     async start() {
       stopping = false;
       sender.start();

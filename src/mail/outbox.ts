@@ -109,15 +109,15 @@ export class MailOutbox implements Outbox {
     const now = tx.now;
     const info = statement(db,
       `INSERT INTO mail_outbound (dossier_id, message_id, idem_key, purpose, actor, from_addr, reply_to, to_json, cc_json, bcc_json, subject, text_body, html_body,
-         template, template_version, locale, attachments_json, status, attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
+         template, template_version, locale, attachments_json, status, attempts, next_attempt_at, created_at, updated_at, sensitive)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)`,
     ).run(dossier?.id ?? null, messageId, mail.key ?? null, mail.purpose, mail.actor ?? null, this.deps.settings.from, replyTo, JSON.stringify(to), JSON.stringify(cc), JSON.stringify(bcc),
-      subject, text, html, template, templateVersion, locale, JSON.stringify(attachments), now, now, now);
+      subject, text, html, template, templateVersion, locale, JSON.stringify(attachments), now, now, now, mail.sensitive ? 1 : 0);
     const id = Number(info.lastInsertRowid);
     if (dossier) {
       this.deps.domain.journal.append({
         dossierId: dossier.id, at: now, actor: mail.actor ?? null, action: "mail.sent", summary: `E-mail à ${to.map((r) => r.address).join(", ")} : ${subject}`.slice(0, 300),
-        after: { outboundId: id, messageId, to: to.map((r) => r.address), cc: cc.map((r) => r.address), subject, purpose: mail.purpose, status: "queued", template, attachments: attachments.map((a) => a.documentId), excerpt: text.slice(0, 280) },
+        after: { outboundId: id, messageId, to: to.map((r) => r.address), cc: cc.map((r) => r.address), subject, purpose: mail.purpose, status: "queued", template, attachments: attachments.map((a) => a.documentId), excerpt: mail.sensitive ? null : text.slice(0, 280), ...(mail.sensitive ? { sensitive: true } : {}) },
         private: true,
       });
       statement(db, `UPDATE dossier SET updated_at = ? WHERE id = ?`).run(now, dossier.id);

@@ -105,7 +105,11 @@ export function sanitizeMailHtml(html: string): string {
   });
 }
 
-export function mailRouter(deps: { db: Database.Database; engine: Engine; domain: Domain; outbox: MailOutbox; ledger: MailLedger; templates: TemplateRenderer; wake: () => void }): Router {
+export function mailRouter(deps: {
+  db: Database.Database; engine: Engine; domain: Domain; outbox: MailOutbox; ledger: MailLedger; templates: TemplateRenderer; wake: () => void;
+  /** Show the body of sensitive mails (personal links, codes): only with the development outbox folder, where no mail leaves the machine. */
+  revealSensitive?: boolean;
+}): Router {
   const { db, engine, domain, outbox, templates } = deps;
   const router = Router();
 
@@ -121,9 +125,10 @@ export function mailRouter(deps: { db: Database.Database; engine: Engine; domain
     const access = visibleRows(me);
     const r = statement(db, `SELECT m.*, d.reference FROM mail_outbound m LEFT JOIN dossier d ON d.id = m.dossier_id WHERE m.id = ? AND ${access.sql}`).get(idParam(req.params["id"]), ...access.params) as (OutboundRow & { reference: string | null; template_version: string | null }) | undefined;
     if (!r) throw new DossierError("NOT_FOUND", `Expected to find a sent mail '${req.params["id"]}', but none was found`);
+    const hidden = r.sensitive === 1 && !deps.revealSensitive;
     res.json({
-      ...mailSummary(r), from: r.from_addr, replyTo: r.reply_to, cc: addresses(r.cc_json), bcc: addresses(r.bcc_json), text: r.text_body,
-      html: r.html_body ? sanitizeMailHtml(r.html_body) : null, template: r.template, templateVersion: r.template_version, locale: r.locale,
+      ...mailSummary(r), from: r.from_addr, replyTo: r.reply_to, cc: addresses(r.cc_json), bcc: addresses(r.bcc_json), text: hidden ? null : r.text_body,
+      html: !hidden && r.html_body ? sanitizeMailHtml(r.html_body) : null, sensitive: r.sensitive === 1, hidden, template: r.template, templateVersion: r.template_version, locale: r.locale,
       attachments: JSON.parse(r.attachments_json), acceptedResponse: r.accepted_response, failedAt: iso(r.failed_at), nextAttemptAt: r.status === "queued" ? iso(r.next_attempt_at) : null,
       headers: { "Message-ID": r.message_id, From: r.from_addr, To: addresses(r.to_json).join(", "), ...(r.reply_to ? { "Reply-To": r.reply_to } : {}), Subject: r.subject, ...(r.reference ? { "X-Dossier-Reference": r.reference } : {}) },
     });

@@ -22,6 +22,9 @@ const LOCK_MS = 5 * 60_000;
 const BATCH = 32;
 const CONCURRENCY = 4;
 
+/** What stays of a sensitive mail's body once a real server accepted it. */
+export const ERASED_BODY = "[Contenu confidentiel (lien personnel ou code) effacé après l'envoi]";
+
 export interface OutboundRow {
   id: number;
   dossier_id: number | null;
@@ -37,6 +40,8 @@ export interface OutboundRow {
   subject: string;
   text_body: string;
   html_body: string | null;
+  /** 1: the body carries a secret (OutboundMailRequest.sensitive). */
+  sensitive: number;
   template: string | null;
   locale: string;
   attachments_json: string;
@@ -176,6 +181,8 @@ export class MailSender {
       if (!current || current.status !== "sending") return null; // bounced or changed meanwhile
       if (answer !== null) {
         statement(db, `UPDATE mail_outbound SET status = 'sent', accepted_response = ?, sent_at = ?, locked_until = NULL, updated_at = ? WHERE id = ?`).run(answer.slice(0, 1000), tx.now, tx.now, row.id);
+        // A secret delivered by a real server is nobody's business here any more (the folder is the development catcher).
+        if (this.deps.transport.kind === "smtp") statement(db, `UPDATE mail_outbound SET text_body = ?, html_body = NULL WHERE id = ? AND sensitive = 1`).run(ERASED_BODY, row.id);
         return "sent" as const;
       }
       const reason = failure!.message;

@@ -168,7 +168,7 @@ export function outsiderRouter(deps: OutsiderDeps): Router {
       const code = accounts.issueCode(account.id);
       const locale = party?.language === "en" ? "en" : account.locale;
       const mail = codeMail(locale, { name: party?.name ?? "", code });
-      outbox.enqueue(tx, { to: [email], locale, subject: mail.subject, text: mail.text, html: mail.html, purpose: "portal.signin", actor: null });
+      outbox.enqueue(tx, { to: [email], locale, subject: mail.subject, text: mail.text, html: mail.html, purpose: "portal.signin", actor: null, sensitive: true });
     });
     res.status(202).json({ sent: true, message: "Si cette adresse est connue, un code de connexion vient d'y être envoyé (valable 10 minutes)." });
   });

@@ -156,10 +156,10 @@ export class PartyTasks {
     const locale: Locale = party?.language === "en" ? "en" : "fr";
     const href = taskPageUrl(this.deps.publicUrl(), link.token);
     const mail = taskLinkMail(locale, { name: party?.name ?? "", taskName: task.name ?? task.elementId, reference: dossier.reference, href, expiresAt: link.expiresAt, reminder });
-    outbox.enqueue(tx, { to: [{ partyId }], dossierId, locale, subject: mail.subject, text: mail.text, html: mail.html, purpose: "portal.link", key: `portal-link:${link.id}`, actor: null });
+    outbox.enqueue(tx, { to: [{ partyId }], dossierId, locale, subject: mail.subject, text: mail.text, html: mail.html, purpose: "portal.link", key: `portal-link:${link.id}`, actor: null, sensitive: true });
     const mobile = party?.phones.find((p) => p.label === "mobile")?.number;
     if (headers["portal.sms"] === "true" && mobile) {
-      this.deps.sms.enqueue(tx, { to: mobile, text: `${mail.subject} : ${href}`, dossierId, purpose: "portal.link", key: `portal-link-sms:${link.id}`, actor: null });
+      this.deps.sms.enqueue(tx, { to: mobile, text: `${mail.subject} : ${href}`, dossierId, purpose: "portal.link", key: `portal-link-sms:${link.id}`, actor: null, sensitive: true });
     }
     domain.journal.append({
       dossierId, at: tx.now, actor: null, action: reminder ? "portal.link.reminded" : "portal.link.issued",

@@ -197,7 +197,7 @@ export class Diffusion {
         data: { invoice: this.invoiceData(invoice, party), link: link ?? "", organisation: org },
         ...(party?.language === "en" ? { locale: "en" as const } : {}),
         ...(invoice.documentId ? { attachments: [invoice.documentId] } : {}),
-        key: `invoice:${invoice.id}:send:${count + 1}`, actor,
+        key: `invoice:${invoice.id}:send:${count + 1}`, actor, sensitive: link !== null,
       });
       id = this.insertSend(tx, { invoiceId: invoice.id, dossierId: invoice.dossierId, partyId: invoice.partyId, kind: "invoice", channel, status: "queued", recipient: to, detail: { mailId: queued.id, messageId: queued.messageId, portalLink: !!link } });
     } else if (channel === "portal") {

@@ -413,7 +413,7 @@ export class SignatureService {
     const until = new Intl.DateTimeFormat(request.locale === "en" ? "en-GB" : "fr-FR", { dateStyle: "long", timeZone: "Europe/Paris" }).format(new Date(request.expiresAt));
     const fr = request.locale !== "en";
     this.deps.outbox.enqueue(tx, {
-      to: [{ partyId: s.partyId! }], dossierId: request.dossierId, purpose: "signature.invitation", key: `signature:${kind}:${s.id}:${linkId}`, actor, locale: request.locale,
+      to: [{ partyId: s.partyId! }], dossierId: request.dossierId, purpose: "signature.invitation", key: `signature:${kind}:${s.id}:${linkId}`, actor, locale: request.locale, sensitive: true,
       subject: fr ? `${kind === "reminder" ? "Rappel : " : ""}Document à signer : ${request.title}` : `${kind === "reminder" ? "Reminder: " : ""}Document to sign: ${request.title}`,
       // The personal link comes last, well past the first 280 characters: the mail module journals an
       // excerpt of each mail in the dossier's (append-only) journal, which must not hold the token.

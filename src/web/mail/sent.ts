@@ -11,7 +11,7 @@ import { registerTab } from "./tabs.js";
 
 interface MailRow { id: number; dossier: string | null; purpose: string; to: string[]; subject: string; status: string; attempts: number; lastError: string | null; createdAt: string; sentAt: string | null; attachments: number }
 interface MailDetail extends Omit<MailRow, "attachments"> {
-  from: string; replyTo: string | null; cc: string[]; text: string; html: string | null; headers: Record<string, string>; acceptedResponse: string | null; nextAttemptAt: string | null;
+  from: string; replyTo: string | null; cc: string[]; text: string | null; html: string | null; sensitive?: boolean; hidden?: boolean; headers: Record<string, string>; acceptedResponse: string | null; nextAttemptAt: string | null;
   attachments: Array<{ documentId: number; filename: string; size: number; mime: string }>;
 }
 
@@ -79,7 +79,8 @@ async function renderSent(host: HTMLElement, session: { permissions: string[] })
       h("dl", {}, ...Object.entries(m.headers).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
       h("h3", {}, t("mail.detail.attachments")),
       m.attachments.length ? h("ul", {}, ...m.attachments.map((a) => h("li", {}, h("a", { href: `/api/documents/${a.documentId}/content`, target: "_blank", rel: "noopener" }, a.filename), ` (${Math.max(1, Math.round(a.size / 1024))} Ko)`))) : h("p", { class: "muted small" }, t("mail.detail.none")),
-      ...(m.html ? [h("h3", {}, t("mail.detail.html")), frame] : [h("h3", {}, t("mail.detail.text")), h("pre", {}, m.text)]),
+      ...(m.hidden ? [h("p", { class: "muted", "data-testid": "mail-hidden" }, t("mail.detail.hidden"))]
+        : m.html ? [h("h3", {}, t("mail.detail.html")), frame] : [h("h3", {}, t("mail.detail.text")), h("pre", {}, m.text ?? "")]),
     ].filter((x) => x !== null) as Node[]));
   };
   more.addEventListener("click", () => void load(true));
