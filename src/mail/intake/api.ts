@@ -11,7 +11,7 @@ import { dossierVisibility } from "../../dossiers/access.js";
 import { DossierError } from "../../dossiers/errors.js";
 import { visibleDossier } from "../../dossiers/rows.js";
 import type { Principal } from "../../identity/identity.js";
-import { allow, principalOf } from "../../api/auth/guard.js";
+import { allow, can, principalOf } from "../../api/auth/guard.js";
 import type { IntakeService } from "./service.js";
 
 function id(req: Request, name = "id"): number {
@@ -32,11 +32,18 @@ export function intakeRouter(service: IntakeService, db: Database.Database, maxB
   const router = Router();
   const raw = express.raw({ type: () => true, limit: maxBytes });
 
-  /** A received mail the caller may see: quarantined or unattached mails to mail.read, attached ones to who sees the dossier. */
+  /**
+   * A received mail the caller may see: attached ones to who sees the dossier; quarantined or unattached
+   * ones (anyone's mail, of any sector) only to those who triage them (mail.manage) or see every sector.
+   */
+  const seesUnattached = (res: Response) => {
+    const me = principalOf(res);
+    return can(me, "mail.manage") || can(me, "dossiers.all");
+  };
   const visible = (res: Response, mailId: number) => {
     const row = service.store.get(mailId);
     if (!row) throw new DossierError("NOT_FOUND", `Expected a received mail ${mailId}, but there is none`);
-    if (row.dossierId !== null && !visibleDossierIds(db, principalOf(res), [row.dossierId]).has(row.dossierId)) {
+    if (row.dossierId === null ? !seesUnattached(res) : !visibleDossierIds(db, principalOf(res), [row.dossierId]).has(row.dossierId)) {
       throw new DossierError("NOT_FOUND", `Expected a received mail ${mailId}, but there is none`);
     }
     return row;
@@ -54,7 +61,8 @@ export function intakeRouter(service: IntakeService, db: Database.Database, maxB
     if (beforeRaw !== undefined && !/^\d{1,15}$/.test(beforeRaw)) throw new DossierError("INVALID_ARGUMENT", `Expected before to be a mail id, but found '${beforeRaw.slice(0, 20)}'`);
     const rows = service.store.list({ ...(status ? { status } : {}), ...(beforeRaw ? { before: Number(beforeRaw) } : {}), limit });
     const seen = visibleDossierIds(db, principalOf(res), [...new Set(rows.flatMap((r) => (r.dossierId === null ? [] : [r.dossierId])))]);
-    const items = rows.filter((r) => r.dossierId === null || seen.has(r.dossierId)).map((r) => service.summary(r));
+    const unattached = seesUnattached(res);
+    const items = rows.filter((r) => (r.dossierId === null ? unattached : seen.has(r.dossierId))).map((r) => service.summary(r));
     res.json({ items, counts: service.store.counts(), next: rows.length === limit ? rows[rows.length - 1]!.id : null });
   });
 

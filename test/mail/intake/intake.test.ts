@@ -150,6 +150,12 @@ describe("mail intake: drop folder, uploads, routing, rules and quarantine", fun
     expect(upload.body.reason).to.contain("DEM-2099-99999");
     const list = await app.call("GET", "/api/mail/inbound?status=quarantined");
     expect(list.body.items.map((i: { id: number }) => i.id)).to.include(upload.body.id);
+    // a quarantined mail belongs to no sector yet: agents (mail.read) neither list nor open it, those who triage do
+    const agentList = await app.call("GET", "/api/mail/inbound?status=quarantined", undefined, "agent");
+    expect(agentList.body.items.map((i: { id: number }) => i.id)).to.not.include(upload.body.id);
+    expect((await app.call("GET", `/api/mail/inbound/${upload.body.id}`, undefined, "agent")).status).to.equal(404);
+    expect((await app.call("GET", `/api/mail/inbound/${upload.body.id}/raw`, undefined, "agent")).status).to.equal(404);
+    expect((await app.call("GET", `/api/mail/inbound/${upload.body.id}`, undefined, "manager")).status).to.equal(200);
     const raw = await fetch(`${app.base}/api/mail/inbound/${upload.body.id}/raw`, { headers: { authorization: `Basic ${Buffer.from("demo:demo").toString("base64")}` } });
     expect(await raw.text()).to.contain("Suite de notre échange".slice(0, 10));
     expect((await app.call("POST", `/api/mail/inbound/${upload.body.id}/retry`, {}, "manager")).status).to.equal(409); // still no route
