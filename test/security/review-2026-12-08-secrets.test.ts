@@ -9,10 +9,13 @@
  * customer's portal as the customer and read the customer's dossiers of other sectors; a manager
  * can sign in as any customer with the code of the minute.
  *
- * The real server (SQLite file, demo accounts, the mail module's outbox and sender), no mocks.
+ * The real server (SQLite file, demo accounts, the mail module's outbox and sender) with a real
+ * mail server (the smtp-server sink: the production path, where the development outbox folder's
+ * "show everything" does not apply), no mocks.
  */
 import { expect } from "chai";
 import type { ApiServer } from "../api/v2/server.js";
+import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.js";
 import { pdf, startPortalServer, until, visitorClient } from "../portal/support.js";
 
 const TASK_BPMN = `<?xml version="1.0" encoding="UTF-8"?>
@@ -32,6 +35,7 @@ const TOKEN_IN_URL = /\/(?:portail\/tache|signature|portail\/factures\/lien)\/([
 describe("security review 2026-12-08: secrets in the mail outbox", function () {
   this.timeout(90_000);
   let api: ApiServer;
+  let sink: SmtpSink;
   const email = "claire.secrets@example.fr";
   let mine: string; // the dossier of the agent's sector
   let other: string; // the same customer's dossier in another sector
@@ -60,7 +64,8 @@ describe("security review 2026-12-08: secrets in the mail outbox", function () {
   }
 
   before(async () => {
-    api = await startPortalServer();
+    sink = await startSmtpSink();
+    api = await startPortalServer({ MAIL_SMTP_URL: sink.url });
     await api.server.engine.deploy([{ name: "review-secrets-ask.bpmn", content: Buffer.from(TASK_BPMN) }]);
     mine = await submit("Alpha");
     other = await submit("Bravo");
@@ -78,7 +83,10 @@ describe("security review 2026-12-08: secrets in the mail outbox", function () {
     await engine.transaction((tx) => domain.catalogue.start(tx, dossier, "review-secrets-ask", { kind: "action", actionId: null, actor: null }));
     await until("the portal link mail", () => sql(`SELECT id FROM mail_outbound WHERE purpose = 'portal.link' AND dossier_id = ?`, dossier.id)[0]);
   });
-  after(() => api.stop());
+  after(async () => {
+    await api?.stop();
+    await sink?.stop();
+  });
 
   it("should give an agent of sector A no working portal link of a customer (who would open the customer's dossier of sector B)", async () => {
     // Given the agent sees only the first dossier
