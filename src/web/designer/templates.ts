@@ -12,8 +12,11 @@ import http from "./element-templates/http.json" with { type: "json" };
 import mailSend from "./element-templates/mail-send.json" with { type: "json" };
 import signatureRequest from "./element-templates/signature-request.json" with { type: "json" };
 import portalTask from "./element-templates/portal-task.json" with { type: "json" };
+import smsSend from "./element-templates/sms-send.json" with { type: "json" };
+import dolibarrThirdParty from "./element-templates/dolibarr-thirdparty.json" with { type: "json" };
+import dolibarrProject from "./element-templates/dolibarr-project.json" with { type: "json" };
 
-export const ELEMENT_TEMPLATES = [mailSend, documentRender, signatureRequest, archiveDeposit, http, dossierUpdate, portalTask];
+export const ELEMENT_TEMPLATES = [mailSend, smsSend, documentRender, signatureRequest, archiveDeposit, http, dossierUpdate, dolibarrThirdParty, dolibarrProject, portalTask];
 
 const FRENCH: Record<string, string> = {
   "Dossier connectors": "Connecteurs Dossier",
@@ -86,7 +89,7 @@ const FRENCH: Record<string, string> = {
   Reminders: "Relances", "How many reminders (every 3 days), or {every: \"P3D\", count: 2}": "Nombre de relances (tous les 3 jours), ou {every: \"P3D\", count: 2}",
   "Expires after": "Expire après", "ISO 8601 duration after which the link expires": "Durée ISO 8601 après laquelle le lien expire",
   "Process variable that receives the signed document reference": "Variable du processus qui reçoit la référence du document signé",
-  Documents: "Documents", "FEEL list of document references to archive": "Liste FEEL des références de documents à archiver",
+  "FEEL list of document references to archive": "Liste FEEL des références de documents à archiver",
   Category: "Catégorie", "Archive category (drives access and retention policy)": "Catégorie d'archive (règles d'accès et de conservation)",
   Retention: "Conservation", "ISO 8601 duration to keep the documents": "Durée ISO 8601 de conservation des documents",
   Reference: "Référence", "Business reference stored with the deposit (FEEL allowed)": "Référence métier conservée avec le versement (FEEL possible)",
@@ -103,7 +106,6 @@ const FRENCH: Record<string, string> = {
   "New state": "Nouvel état", "A state of the dossier's type, reached along its transitions": "Un état du type de dossier, atteint par ses transitions",
   Note: "Note", "A note added to the dossier's timeline (FEEL allowed)": "Une note ajoutée au fil du dossier (FEEL possible)",
   "Public note": "Note publique", "Public notes will be visible to the customer in the portal": "Les notes publiques seront visibles du client dans le portail",
-  No: "Non", Yes: "Oui",
   "Child dossier": "Dossier enfant", "Documents to link": "Documents à rattacher",
   "A document id, or a FEEL list of them, to show in this dossier too (e.g. the customer's ID card in a contract file)": "Un identifiant de document, ou une liste FEEL, à faire figurer aussi dans ce dossier (p. ex. la pièce d'identité du client dans un dossier contrat)",
   "FEEL context {type, title, data} of a child dossier to open (e.g. a contract); its reference is returned as childReference": "Contexte FEEL {type, title, data} d'un dossier enfant à ouvrir (p. ex. un contrat) ; sa référence est rendue dans childReference",
@@ -117,6 +119,38 @@ const FRENCH: Record<string, string> = {
   "Title shown in the dossier (FEEL allowed)": "Titre affiché dans le dossier (FEEL possible)",
   "Another dossier of the same family (FEEL); the process's own by default": "Un autre dossier de la même famille (FEEL) ; par défaut celui du processus",
   Language: "Langue", "Dates, amounts and numbers in words": "Dates, montants et nombres en lettres",
+  // sms.send
+  "Send an SMS": "Envoyer un SMS",
+  "Sends an SMS (E.164 number, or the mobile of the dossier's party in a role) through the configured gateway; the job completes once the gateway accepted it, a refused input is the BPMN error SMS_REJECTED":
+    "Envoie un SMS (numéro E.164, ou le mobile de l'intervenant du dossier dans un rôle) par la passerelle configurée ; la tâche se termine quand la passerelle l'a accepté, une entrée refusée est l'erreur BPMN SMS_REJECTED",
+  "The first mobile number of the dossier's party in this role": "Le premier numéro de mobile de l'intervenant du dossier dans ce rôle",
+  "To (number)": "Destinataire (numéro)", "A number in E.164 (+33612345678), or a FEEL expression": "Un numéro au format E.164 (+33612345678), ou une expression FEEL",
+  "The message (GSM-7: 160 characters per SMS, 153 per segment beyond; UCS-2 with accents outside GSM-7: 70/67)": "Le message (GSM-7 : 160 caractères par SMS, 153 par segment au-delà ; UCS-2 pour les accents hors GSM-7 : 70/67)",
+  Sensitive: "Confidentiel", "true: never logged, erased from the outbox once the gateway accepted it (one-time codes)": "true : jamais journalisé, effacé de la file d'envoi une fois accepté par la passerelle (codes à usage unique)",
+  // archive.deposit
+  "Deposits the dossier's documents (or some of them) in the archive: SHA-256 of each stored file, retention from the catalogue, hash-chained archive journal":
+    "Verse les documents du dossier (ou certains) aux archives : SHA-256 de chaque fichier, conservation selon le référentiel, journal d'archive chaîné",
+  "FEEL list of document ids of this dossier to deposit (e.g. =[contractId]); empty: every document of the dossier": "Liste FEEL des identifiants de documents du dossier à verser (p. ex. =[contractId]) ; vide : tous les documents du dossier",
+  "Archive the dossier": "Archiver le dossier",
+  "Also archive (freeze) the dossier: it must be closed (in a final state); its fields and documents become read-only records": "Archiver aussi (figer) le dossier : il doit être clos (dans un état final) ; ses champs et documents deviennent des enregistrements en lecture seule",
+  // dolibarr.thirdparty, dolibarr.project
+  "Dolibarr third party": "Tiers Dolibarr", "Dolibarr project": "Projet Dolibarr", Dolibarr: "Dolibarr", Output: "Résultat",
+  "Finds (VAT number, e-mail, name) or creates the dossier's customer as a Dolibarr third party and stores its id on the dossier (returns dolibarrThirdPartyId)":
+    "Retrouve (n° de TVA, e-mail, nom) ou crée le client du dossier comme tiers Dolibarr et garde son identifiant sur le dossier (renvoie dolibarrThirdPartyId)",
+  "Finds (by reference) or creates the dossier's project in Dolibarr for its third party and stores its id on the dossier (returns dolibarrProjectId)":
+    "Retrouve (par sa référence) ou crée le projet du dossier dans Dolibarr pour son tiers et garde son identifiant sur le dossier (renvoie dolibarrProjectId)",
+  "How many times the job is tried after a Dolibarr server or network error before an incident is raised (a refused key, a missing object or refused data raise one at once)":
+    "Nombre d'essais après une erreur du serveur Dolibarr ou du réseau avant un incident (une clé refusée, un objet absent ou des données refusées en lèvent un tout de suite)",
+  "The dossier whose customer is sent (by default the one the process was started for; only one of its family)": "Le dossier dont le client est envoyé (par défaut celui du processus ; seulement un de sa famille)",
+  "The dossier of the project (by default the one the process was started for; only one of its family)": "Le dossier du projet (par défaut celui du processus ; seulement un de sa famille)",
+  "Customer or prospect": "Client ou prospect", "Dolibarr's client status; by default from the party's flags (customer, prospect)": "Statut client de Dolibarr ; par défaut d'après l'intervenant (client, prospect)",
+  "From the party's flags": "D'après l'intervenant", Customer: "Client", Prospect: "Prospect", "Customer and prospect": "Client et prospect",
+  "Tags (categories)": "Étiquettes (catégories)", "Customer categories to set in Dolibarr besides the party's tags: a FEEL list of texts": "Catégories client à poser dans Dolibarr en plus des étiquettes de l'intervenant : une liste FEEL de textes",
+  "Project reference": "Référence du projet", "Dolibarr's project ref, the lookup key (default: the dossier's reference)": "La référence du projet dans Dolibarr, clé de recherche (par défaut : la référence du dossier)",
+  Label: "Libellé", "The project's title (default: the dossier's title)": "Le titre du projet (par défaut : le titre du dossier)",
+  Visibility: "Visibilité", "Public: every Dolibarr user; private: the project's contacts": "Public : tous les utilisateurs de Dolibarr ; privé : les contacts du projet", Public: "Public", Private: "Privé",
+  "Opportunity status": "Statut d'opportunité", "Dolibarr's opportunity status: its id or PROSP, QUAL, PROPO, NEGO, WON, LOST": "Statut d'opportunité de Dolibarr : son identifiant ou PROSP, QUAL, PROPO, NEGO, WON, LOST",
+  "Opportunity amount": "Montant de l'opportunité", "In euros (FEEL number)": "En euros (nombre FEEL)", "Project categories: a FEEL list of texts": "Catégories du projet : une liste FEEL de textes",
 };
 
 const TRANSLATED_FIELDS = new Set(["name", "description", "label"]);
