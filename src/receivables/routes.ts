@@ -134,7 +134,7 @@ export function receivablesRouter(deps: RoutesDeps): Router {
       promises: statement(db, `SELECT * FROM payment_promise WHERE invoice_id = ? ORDER BY id DESC`).all(inv.id),
       disputes: statement(db, `SELECT * FROM invoice_dispute WHERE invoice_id = ? ORDER BY id DESC`).all(inv.id),
       dunning: statement(db, `SELECT * FROM dunning_case WHERE invoice_id = ?`).get(inv.id) ?? null,
-      history: domain.journal.entries(inv.dossierId, { includePrivate: true, limit: 200 }).filter((e) => JSON.stringify(e.after ?? "").includes(`"invoiceId":${inv.id}`)),
+      history: domain.journal.entries(inv.dossierId, { includePrivate: true, limit: 200 }).filter((e) => new RegExp(`"invoiceId":${inv.id}[,}]`).test(JSON.stringify(e.after ?? ""))),
     });
   });
 
