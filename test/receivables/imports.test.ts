@@ -110,4 +110,24 @@ describe("receivables: imports and the virtual printer", function () {
     expect(day.lines[0].explanation).to.match(/^7\s200,00\s€ × 40 j de retard × risque 0\.8 \(segment large_account ×0\.8\) = 230400$/);
     expect(day.overLimit.map((o: any) => o.customer)).to.deep.equal(["GARAGE DUPUIS & FILS"]);
   });
+  it("sends by e-invoicing to a customer who chose it (the fake platform: deposited, then delivered) and says why it cannot without a VAT number", async () => {
+    const { domain, engine } = w.api.server;
+    const r = w.receivables;
+    const dupuis = domain.service.byReference((r.invoices as any).deps.db.prepare(`SELECT reference FROM dossier WHERE type_id = 'client' AND title = 'Garage Dupuis & Fils'`).get().reference);
+    const partyId = r.invoices.customerParty(dupuis.id)!;
+    await engine.transaction(() => domain.parties.update(partyId, { preferredChannel: "einvoicing" }, domain.parties.get(partyId)!.version, "test"));
+    const { invoice } = await r.invoices.upsert({ number: "EI-2026-0001", customer: { dossierReference: dupuis.reference }, issueDate: "2026-03-10", dueDate: "2026-04-09", netCents: 10000, vatCents: 2000, grossCents: 12000, source: "api" }, "erp");
+    const sendOf = () => r.diffusion.sends({ invoiceId: invoice.id })[0]!;
+    for (let i = 0; i < 50 && sendOf().status === "queued"; i++) await new Promise((ok) => setTimeout(ok, 50));
+    expect(sendOf()).to.include({ channel: "einvoicing", status: "sent" });
+    expect(String(sendOf().detail["platformId"])).to.match(/^CPP-\d{6}$/);
+    await r.diffusion.pollEInvoicing();
+    expect(sendOf().status).to.equal("delivered");
+    await engine.transaction(() => domain.parties.update(partyId, { vatNumber: null, vatSubject: false }, domain.parties.get(partyId)!.version, "test"));
+    const second = await w.api.call("POST", `/api/invoices/${invoice.id}/send`, { as: "agent", body: {} });
+    expect(second.status).to.equal(201);
+    for (let i = 0; i < 50 && sendOf().status === "queued"; i++) await new Promise((ok) => setTimeout(ok, 50));
+    expect(sendOf()).to.include({ status: "failed" });
+    expect(sendOf().detail["error"]).to.equal("Expected the buyer's VAT number or SIRET, but GARAGE DUPUIS & FILS has none");
+  });
 });
