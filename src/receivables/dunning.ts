@@ -382,7 +382,7 @@ export class Dunning {
         // letter or formal notice: rendered and batched by the print run
         details["sendId"] = this.deps.diffusion.queueLetterIn(tx, { invoice, party, template, data, kind: channel === "notice" ? "notice" : "letter", dunningActionId: actionId });
       }
-      if (outcome !== "sent") details["error"] = channel === "sms" ? "no mobile phone in the address book" : "no e-mail address in the address book";
+      if (outcome !== "sent") details["error"] = channel === "sms" ? "aucun téléphone mobile dans le carnet d'adresses" : "aucune adresse e-mail dans le carnet d'adresses";
       statement(this.db, `UPDATE dunning_action SET outcome = ?, details = ? WHERE id = ?`).run(outcome, JSON.stringify(details), actionId);
       statement(this.db, `INSERT INTO dunning_level_sent (invoice_id, level, channel, action_id) VALUES (?, ?, ?, ?)`).run(invoice.id, level, channel, actionId);
       const what = { email: "par e-mail", sms: "par SMS", letter: "par courrier", notice: "— mise en demeure par courrier" }[channel] ?? channel;

@@ -285,7 +285,7 @@ export function receivablesRouter(deps: RoutesDeps): Router {
     const rows = (statement(db, `SELECT * FROM invoice WHERE dossier_id = ? ORDER BY issue_date DESC, id DESC LIMIT 500`).all(dossier.id) as Record<string, any>[]).map((r) => view(toInvoice(r)));
     const party = partyId !== null ? domain.parties.get(partyId) : undefined;
     res.json({
-      dossierReference: dossier.reference, customer: dossier.title, partyId, preferredChannel: party?.preferredChannel ?? null, channel: diffusion.channelOf(party), language: party?.language ?? null,
+      dossierReference: dossier.reference, dossierType: dossier.typeId, customer: dossier.title, partyId, preferredChannel: party?.preferredChannel ?? null, channel: diffusion.channelOf(party), language: party?.language ?? null,
       account: dunning.account(partyId) ?? null, invoices: rows, balanceCents: rows.reduce((s, i) => s + Math.max(0, i.balanceCents), 0),
       sends: diffusion.sends({ dossierId: dossier.id }),
       notes: statement(db, `SELECT id, at, author, text FROM customer_note WHERE dossier_id = ? ORDER BY at DESC LIMIT 200`).all(dossier.id),

@@ -64,6 +64,12 @@ describe("receivables: the /receivables page (browser)", function () {
     await page.goto(`${app.base}/dossiers/${reference}`, { waitUntil: "networkidle0" });
     await page.waitForSelector("[data-testid=dossier-invoices]");
     expect(await page.$eval("[data-testid=dossier-invoices]", (x) => x.textContent ?? "")).to.include("F-2026-0101").and.to.include("F-2026-0102");
+    await page.select("[data-testid=customer-account] select[name=segment]", "large_account");
+    await page.evaluate(() => ((document.querySelector("[data-testid=customer-account] input[name=creditLimit]") as HTMLInputElement).value = "1500"));
+    await page.click("[data-testid=customer-account] button[type=submit]");
+    await page.waitForFunction(() => (document.querySelector("[data-testid=customer-account] select[name=segment]") as HTMLSelectElement | null)?.value === "large_account" && document.querySelector("[data-testid=customer-account] input[name=creditLimit]")?.getAttribute("value") === "1500");
+    const partyId = app.server.capabilities.receivables.invoices.customerParty((app.server.domain as any).db.prepare(`SELECT id FROM dossier WHERE reference = ?`).get(reference).id);
+    expect(app.server.capabilities.receivables.dunning.account(partyId)).to.include({ segment: "large_account", creditLimitCents: 150000 });
     await app.screenshot(page, "receivables-dossier");
     expect(problems).to.deep.equal([]);
   });
