@@ -108,7 +108,7 @@ export async function startHarness(options: { limits?: Partial<DocumentLimits> &
     async upload(reference, files, o = {}) {
       const form = new FormData();
       if (o.documentType !== undefined) form.append("documentType", o.documentType);
-      for (const [name, bytes] of files) form.append("file", new Blob([bytes]), name);
+      for (const [name, bytes] of files) form.append("file", new Blob([new Uint8Array(bytes)]), name);
       return harness.call("POST", `/dossiers/${encodeURIComponent(reference)}/documents`, { as: o.as ?? "agent", form });
     },
     async close() {

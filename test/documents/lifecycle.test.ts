@@ -27,7 +27,7 @@ describe("documents: versions, status, sharing, access and journal", () => {
     // when a new version is uploaded
     const v2 = pdf(["RIB nouveau", "FR76 2222"]);
     const form = new FormData();
-    form.append("file", new Blob([v2]), "rib-2026.pdf");
+    form.append("file", new Blob([new Uint8Array(v2)]), "rib-2026.pdf");
     const res = await h.call("POST", `/documents/${doc.id}/versions`, { form });
     // then version 2 is current and version 1 is kept
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
@@ -95,7 +95,7 @@ describe("documents: versions, status, sharing, access and journal", () => {
     expect((await asSales("GET", `/documents/${doc.id}/content`)).status).to.equal(404);
     expect((await asSales("POST", `/documents/${doc.id}/status`, { json: { status: "accepted" } })).status).to.equal(404);
     const form = new FormData();
-    form.append("file", new Blob([png()]), "x.png");
+    form.append("file", new Blob([new Uint8Array(png())]), "x.png");
     expect((await asSales("POST", `/documents/${doc.id}/versions`, { form })).status).to.equal(404);
     expect((await h.upload("CLI-1", [["y.png", png()]], { as: "sales" })).status).to.equal(404);
     // nor can they pull it into a dossier of their own
@@ -123,7 +123,7 @@ describe("documents: versions, status, sharing, access and journal", () => {
     const doc = await uploadOne("CLI-1", "kbis.pdf", pdf(["Kbis"]), "kbis");
     await h.upload("CLI-1", [["a.png", png(1, 1, 1)], ["b.png", png(1, 1, 2)]]);
     const form = new FormData();
-    form.append("file", new Blob([pdf(["Kbis 2026"])]), "kbis-2026.pdf");
+    form.append("file", new Blob([new Uint8Array(pdf(["Kbis 2026"]))]), "kbis-2026.pdf");
     await h.call("POST", `/documents/${doc.id}/versions`, { form });
     await h.call("POST", `/documents/${doc.id}/status`, { json: { status: "refused", reason: "Plus de trois mois" } });
     await h.call("POST", `/dossiers/CTR-1/documents/${doc.id}/link`);

@@ -167,7 +167,7 @@ describe("who sees what: sectors", () => {
     const { body: created } = await api.call("POST", "/api/dossiers", { as: "agent", body: newCustomerFile("Librairie Mercier", "contact@librairie-mercier.fr") });
     const form = new FormData();
     form.append("documentType", "kbis");
-    form.append("file", new Blob([simplePdf("Extrait Kbis", ["LIBRAIRIE MERCIER SAS", "Activité : vente de livres anciens et estampes"])], { type: "application/pdf" }), "kbis.pdf");
+    form.append("file", new Blob([new Uint8Array(simplePdf("Extrait Kbis", ["LIBRAIRIE MERCIER SAS", "Activité : vente de livres anciens et estampes"]))], { type: "application/pdf" }), "kbis.pdf");
     const up = await fetch(`${api.base}/api/dossiers/${created.reference}/documents`, { method: "POST", headers: { authorization: basic("agent") }, body: form });
     expect(up.status).to.equal(201);
     const hit = await api.call("GET", "/api/search?q=estampe", { as: "agent" });

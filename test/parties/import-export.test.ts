@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import { startParties, type PartiesHarness } from "./harness.js";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
-const file = (name: string, bytes?: Buffer | string) => new File([bytes ?? readFileSync(path.join(FIXTURES, name))], name, { type: "text/csv" });
+const file = (name: string, bytes?: Buffer | string) => new File([typeof bytes === "string" ? bytes : new Uint8Array(bytes ?? readFileSync(path.join(FIXTURES, name)))], name, { type: "text/csv" });
 
 function form(f: File, fields: Record<string, string> = {}): FormData {
   const data = new FormData();

@@ -114,9 +114,10 @@ describe("web: the designer (Chromium)", function () {
     await page.waitForFunction(`window.__designer.modeler().get("selection").get()[0]?.id === "InformSalesManager"`);
     await page.click(".bio-properties-panel-select-template-button");
     await page.click('.element-template-chooser li[data-id="apply-template-dossier.mail.send"]');
-    await waitForText(page, "[data-testid=lint-summary]", "3 erreur(s)"); // its three required inputs are empty
+    await waitForText(page, "[data-testid=lint-summary]", "Aucun problème"); // the job type came with the template; recipients are by role or address
     await openGroup(page, "Message");
-    for (const [index, target, value] of [[0, "to", "ventes@example.org"], [1, "subject", "Nouveau dossier validé"], [2, "template", "sales-manager-notice"]] as const) {
+    // the Message group lists toRole, to, cc, template, subject, text, data, attachments
+    for (const [index, target, value] of [[1, "to", "ventes@example.org"], [4, "subject", "Nouveau dossier validé"], [3, "template", "sales-manager-notice"]] as const) {
       await typeInto(page, `[id="bio-properties-panel-custom-entry-dossier.mail.send-message-${index}"]`, value);
       // the panel writes to the model after a short pause in typing
       await page.waitForFunction(`window.__designer.modeler().get("elementRegistry").get("InformSalesManager").businessObject.extensionElements.values
@@ -152,7 +153,7 @@ describe("web: the designer (Chromium)", function () {
   it("should show the engine's refusal of a deployment on the offending element", async () => {
     // given an imported model that lints clean but calls a DMN decision, which the engine does not run
     const { page, problems } = await signIn();
-    const input = await page.$("[data-testid=import-file]");
+    const input = await page.$("input[data-testid=import-file]");
     await input!.uploadFile(path.join(FIXTURES, "zone-check-dmn.bpmn"));
     await page.waitForSelector('[data-testid=workspace][data-loaded^="draft/"]');
     expect(await text(page, "[data-testid=model-name]")).to.equal("Contrôle de zone");

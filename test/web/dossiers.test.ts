@@ -65,7 +65,7 @@ describe("web: the customer file (Chromium)", function () {
     // when the agent drops the KBIS, then the RIB, each with its document type
     for (const [type, file] of [["kbis", pdfs.kbis], ["rib", pdfs.rib]] as const) {
       await page.select("#upload-type", type);
-      const input = await page.$("#upload-files");
+      const input = await page.$("input#upload-files");
       await input!.uploadFile(file);
       await page.waitForSelector(`.doc-group[data-document-type=${type}] li.doc`, { timeout: 15_000 });
     }
