@@ -35,7 +35,7 @@ describe("server with the demo models (npm start)", () => {
   it("should deploy the models of processes/ at start", async () => {
     const { status, body } = await json("GET", "/api/process-definitions");
     expect(status).to.equal(200);
-    expect(body.map((d: { bpmnProcessId: string }) => d.bpmnProcessId).sort()).to.deep.equal(["contrat-avenant", "contrat-echeance", "contrat-nouveau", "customer-file-validation", "dossier-client", "mail-bounce-followup", "mail-triage", "new-request-intake", "recrutement-candidature"]);
+    expect(body.map((d: { bpmnProcessId: string }) => d.bpmnProcessId).sort()).to.deep.equal(["archive-disposal", "archive-integrity-incident", "contrat-avenant", "contrat-echeance", "contrat-nouveau", "customer-file-validation", "dossier-client", "factures-revue", "mail-bounce-followup", "mail-triage", "new-request-intake", "recrutement-candidature", "relance-grands-comptes", "relance-mauvais-payeur", "relance-standard"]);
   });
 
   it("should run the validation circuit of a customer file to 'validated' through the API", async () => {

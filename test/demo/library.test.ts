@@ -29,7 +29,7 @@ describe("demo: the model library of processes/", () => {
 
     // then
     expect(deployment!.processes.map((p) => [p.bpmnProcessId, p.version]).sort()).to.deep.equal([
-      ["contrat-avenant", 1], ["contrat-echeance", 1], ["contrat-nouveau", 1], ["customer-file-validation", 1], ["dossier-client", 1], ["new-request-intake", 1], ["recrutement-candidature", 1],
+      ["archive-disposal", 1], ["archive-integrity-incident", 1], ["contrat-avenant", 1], ["contrat-echeance", 1], ["contrat-nouveau", 1], ["customer-file-validation", 1], ["dossier-client", 1], ["factures-revue", 1], ["mail-bounce-followup", 1], ["mail-triage", 1], ["new-request-intake", 1], ["recrutement-candidature", 1], ["relance-grands-comptes", 1], ["relance-mauvais-payeur", 1], ["relance-standard", 1],
     ]);
     expect(deployment!.forms.map((f) => `${f.formId}.form`).sort()).to.deep.equal(formFiles());
     expect(deployment!.forms.map((f) => f.resourceName).sort()).to.deep.equal(formFiles());
