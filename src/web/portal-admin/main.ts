@@ -32,7 +32,7 @@ register({
 interface Page { slug: string; title: { fr: string; en: string }; intro: { fr: string } | null; formId: string; dossierType: string; mapping: Record<string, any>; confirmation: { fr: string } | null; published: boolean; url: string }
 interface Sources { forms: Array<{ formId: string }>; dossierTypes: Array<{ id: string; name: { fr: string; en: string }; roles: Array<{ id: string }> }> }
 
-const { main } = await startPage("designer");
+const { main } = await startPage("portal-admin");
 document.title = `${t("pa.title")} · ${t("app.name")}`;
 const list = h("ul", { class: "items", "data-testid": "pages" });
 const editor = h("form", { class: "card", "data-testid": "page-editor" });

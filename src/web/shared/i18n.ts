@@ -8,7 +8,7 @@ type Dictionary = Record<string, string>;
 const dictionaries: Record<Lang, Dictionary> = {
   fr: {
     "app.name": "Dossier", "nav.inbox": "Tâches", "nav.designer": "Modélisation", "nav.operate": "Supervision",
-    "nav.mail": "Courrier", "nav.receivables": "Recouvrement", "nav.dashboards": "Tableaux de bord", "nav.archive": "Archives", "nav.templates": "Modèles de documents",
+    "nav.mail": "Courrier", "nav.receivables": "Recouvrement", "nav.dashboards": "Tableaux de bord", "nav.archive": "Archives", "nav.templates": "Modèles de documents", "nav.portal-admin": "Pages publiques",
     "nav.logout": "Se déconnecter", "nav.language": "English", "login.title": "Connexion", "login.username": "Identifiant",
     "login.password": "Mot de passe", "login.submit": "Se connecter", "login.failed": "Identifiant ou mot de passe incorrect.",
     "common.loading": "Chargement…", "common.error": "Erreur", "common.save": "Enregistrer", "common.cancel": "Annuler",
@@ -16,7 +16,7 @@ const dictionaries: Record<Lang, Dictionary> = {
   },
   en: {
     "app.name": "Dossier", "nav.inbox": "Tasks", "nav.designer": "Designer", "nav.operate": "Operate",
-    "nav.mail": "Mail", "nav.receivables": "Receivables", "nav.dashboards": "Dashboards", "nav.archive": "Archive", "nav.templates": "Templates",
+    "nav.mail": "Mail", "nav.receivables": "Receivables", "nav.dashboards": "Dashboards", "nav.archive": "Archive", "nav.templates": "Templates", "nav.portal-admin": "Public pages",
     "nav.logout": "Sign out", "nav.language": "Français", "login.title": "Sign in", "login.username": "Username",
     "login.password": "Password", "login.submit": "Sign in", "login.failed": "Wrong username or password.",
     "common.loading": "Loading…", "common.error": "Error", "common.save": "Save", "common.cancel": "Cancel",

@@ -8,7 +8,7 @@ import { lang, setLang, t } from "./i18n.js";
 import { searchBox } from "./search.js";
 import "./styles.css";
 
-export type Area = "inbox" | "dossiers" | "mail" | "receivables" | "dashboards" | "archive" | "designer" | "templates" | "operate" | "admin";
+export type Area = "inbox" | "dossiers" | "mail" | "receivables" | "dashboards" | "archive" | "designer" | "templates" | "portal-admin" | "operate" | "admin";
 
 const AREAS: Array<{ area: Area; path: string; permission: string }> = [
   { area: "inbox", path: "/inbox", permission: "tasks.read" },
@@ -19,6 +19,7 @@ const AREAS: Array<{ area: Area; path: string; permission: string }> = [
   { area: "archive", path: "/archive", permission: "archive.read" },
   { area: "designer", path: "/designer", permission: "definitions.deploy" },
   { area: "templates", path: "/templates", permission: "templates.manage" },
+  { area: "portal-admin", path: "/portal-admin", permission: "portal.manage" },
   { area: "operate", path: "/operate", permission: "instances.read" },
   { area: "admin", path: "/admin/dossier-types", permission: "dossiers.configure" },
 ];
