@@ -12,6 +12,6 @@ describe("web: UI routes", () => {
     // then every route starts with a guard, and only page shells and bundles are public
     expect(routes.filter((r) => r.permission === undefined).map((r) => `${r.method} ${r.path}`)).to.deep.equal([]);
     const publicRoutes = routes.filter((r) => r.permission === "public").map((r) => r.path);
-    expect(publicRoutes.every((p) => p === "/" || /^\/(login|inbox|dossiers|designer|operate|admin)$|^\/dossiers\/\{reference\}$|^\/admin\/dossier-types(\/\{typeId\})?$/.test(p))).to.equal(true, publicRoutes.join(", "));
+    expect(publicRoutes.every((p) => p === "/" || /^\/(login|inbox|dossiers|designer|operate|admin|mail|templates|archive|receivables|dashboards|portal-admin)$|^\/dossiers\/\{reference\}$|^\/admin\/dossier-types(\/\{typeId\})?$|^\/(mail|archive|receivables|dashboards)\/\{section\}$|^\/templates\/\{name\}$/.test(p))).to.equal(true, publicRoutes.join(", "));
   });
 });

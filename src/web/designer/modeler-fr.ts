@@ -488,6 +488,7 @@ export const FR: Record<string, string> = {
   "Refers to the process variable name": "Nom de la variable du processus visée",
   "Resource": "Ressource",
   "Retries": "Tentatives",
+  "The number of times the engine tries executing this activity if a worker signals a failure. The default is three.": "Le nombre de fois où le moteur tente d'exécuter cette activité quand un worker signale un échec. Trois par défaut.",
   "Scientific notation is disallowed in FEEL.": "La notation scientifique n'existe pas en FEEL.",
   "Section contains an error": "La section contient une erreur",
   "Section contains edits": "La section contient des modifications",
