@@ -32,11 +32,12 @@ export function taskLinkMail(locale: Locale, input: { name: string; taskName: st
   ], { href: input.href, label: "Ouvrir ma page" });
 }
 
+/** The code is in the body only: a subject is listed, stored and shown on lock screens (security review 2026-12-08). */
 export function codeMail(locale: Locale, input: { name: string; code: string }): MailText {
   if (locale === "en") {
-    return compose(`Your sign-in code: ${input.code}`, [`Hello ${input.name},`, "", `Your code to sign in to your customer space is ${input.code}.`, "It is valid for 10 minutes. If you did not ask for it, ignore this mail."]);
+    return compose("Your sign-in code", [`Hello ${input.name},`, "", `Your code to sign in to your customer space is ${input.code}.`, "It is valid for 10 minutes. If you did not ask for it, ignore this mail."]);
   }
-  return compose(`Votre code de connexion : ${input.code}`, [`Bonjour ${input.name},`, "", `Votre code pour vous connecter à votre espace client est ${input.code}.`, "Il est valable 10 minutes. Si vous ne l'avez pas demandé, ignorez ce message."]);
+  return compose("Votre code de connexion", [`Bonjour ${input.name},`, "", `Votre code pour vous connecter à votre espace client est ${input.code}.`, "Il est valable 10 minutes. Si vous ne l'avez pas demandé, ignorez ce message."]);
 }
 
 export function confirmationMail(locale: Locale, input: { name: string; pageTitle: string; reference: string; confirmation: string | null; href: string }): MailText {

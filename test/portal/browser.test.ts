@@ -108,7 +108,7 @@ describe("portal in Chromium: apply, answer a private-page task, come back with 
     await later.type("input[name=email]", "lea.martin@example.fr");
     await later.click("button[data-action=get-code]");
     const codeMail = await mailTo("lea.martin@example.fr", (_text, subject) => /code de connexion/.test(subject));
-    const code = /(\d{6})/.exec(codeMail.parsed.subject ?? "")![1]!;
+    const code = /(\d{6})/.exec(codeMail.parsed.text ?? "")![1]!;
     await later.waitForSelector("input[name=code]", { visible: true });
     await later.type("input[name=code]", code);
     await Promise.all([later.waitForNavigation({ waitUntil: "networkidle0" }), later.click("button[data-action=verify]")]);

@@ -107,7 +107,7 @@ describe("portal: a candidate applies on the public page and answers the private
     const later = visitorClient(api.base);
     expect((await later.call("POST", "/portail/api/signin/code", { email: "pierre.curie@example.fr" })).status).to.equal(202);
     const codeMail = mails.filter((m) => m.purpose === "portal.signin").at(-1)!;
-    const code = /(\d{6})/.exec(codeMail.subject ?? "")![1]!;
+    const code = /(\d{6})/.exec(codeMail.text ?? "")![1]!;
     expect((await later.call("POST", "/portail/api/signin/verify", { email: "pierre.curie@example.fr", code })).status).to.equal(200);
     const home = await later.call("GET", "/portail/api/home");
     expect(home.body.dossiers.map((d: { reference: string }) => d.reference)).to.deep.equal([reference]);

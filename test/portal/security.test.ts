@@ -180,7 +180,7 @@ describe("portal security: isolation, tokens, enumeration, CSRF, sessions, uploa
     const pwNone = await visitor.call("POST", "/portail/api/signin/password", { email: "personne.inconnue@example.fr", password: "n'importe quoi" });
     expect([pw.status, pw.body.detail]).to.deep.equal([pwNone.status, pwNone.body.detail]);
     // the code is stored hashed, and five wrong tries use it up
-    const code = /(\d{6})/.exec(mails.filter((m) => m.purpose === "portal.signin").at(-1)!.subject!)![1]!;
+    const code = /(\d{6})/.exec(mails.filter((m) => m.purpose === "portal.signin").at(-1)!.text!)![1]!;
     const stored = JSON.stringify(api.server.engine.store.db.prepare(`SELECT * FROM portal_code`).all());
     expect(stored).to.not.include(`"${code}"`);
     for (let i = 0; i < 5; i++) await visitor.call("POST", "/portail/api/signin/verify", { email: a.email, code: code === "123456" ? "654321" : "123456" });
@@ -228,7 +228,7 @@ describe("portal security: isolation, tokens, enumeration, CSRF, sessions, uploa
     const again = visitorClient(api.base);
     const code = await again.call("POST", "/portail/api/signin/code", { email: b.email });
     expect(code.status).to.equal(202);
-    const sent = /(\d{6})/.exec(mails.filter((m) => m.purpose === "portal.signin").at(-1)!.subject!)![1]!;
+    const sent = /(\d{6})/.exec(mails.filter((m) => m.purpose === "portal.signin").at(-1)!.text!)![1]!;
     const res = await fetch(`${api.base}/portail/api/signin/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: b.email, code: sent }) });
     expect(res.headers.get("set-cookie")).to.match(/^dossier_portal=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax/);
     // a portal account holds no back-office permission: signing in made no back-office user
