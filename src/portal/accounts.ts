@@ -30,6 +30,8 @@ export interface PortalAccount {
 
 export interface PortalSession {
   accountId: number;
+  /** The personal link that opened this session; null when signed in by code or password. */
+  linkId: number | null;
   csrfToken: string;
   createdAt: number;
   lastSeenAt: number;
@@ -101,12 +103,12 @@ export class PortalAccounts {
 
   // ── sessions ────────────────────────────────────────────────────────────────────────────────
 
-  /** A new session (a fresh id each sign-in); the cookie value is never stored. */
-  createSession(accountId: number): { cookie: string; csrfToken: string } {
+  /** A new session (a fresh id each sign-in); the cookie value is never stored. `linkId`: opened by that personal link. */
+  createSession(accountId: number, linkId: number | null = null): { cookie: string; csrfToken: string } {
     const cookie = randomBytes(32).toString("base64url");
     const csrfToken = randomBytes(24).toString("base64url");
     const now = this.now();
-    statement(this.db, `INSERT INTO portal_session (id_hash, account_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`).run(sha256(cookie), accountId, csrfToken, now, now);
+    statement(this.db, `INSERT INTO portal_session (id_hash, account_id, csrf_token, created_at, last_seen_at, link_id) VALUES (?, ?, ?, ?, ?, ?)`).run(sha256(cookie), accountId, csrfToken, now, now, linkId);
     statement(this.db, `UPDATE portal_account SET last_seen_at = ? WHERE id = ?`).run(now, accountId);
     return { cookie, csrfToken };
   }
@@ -115,8 +117,8 @@ export class PortalAccounts {
   session(cookie: string): PortalSession | undefined {
     if (!/^[A-Za-z0-9_-]{43}$/.test(cookie)) return undefined;
     const idHash = sha256(cookie);
-    const r = statement(this.db, `SELECT account_id, csrf_token, created_at, last_seen_at FROM portal_session WHERE id_hash = ?`).get(idHash) as
-      | { account_id: number; csrf_token: string; created_at: number; last_seen_at: number } | undefined;
+    const r = statement(this.db, `SELECT account_id, csrf_token, created_at, last_seen_at, link_id FROM portal_session WHERE id_hash = ?`).get(idHash) as
+      | { account_id: number; csrf_token: string; created_at: number; last_seen_at: number; link_id: number | null } | undefined;
     if (!r) return undefined;
     const now = this.now();
     if (now - r.last_seen_at > this.options.idleMs || now - r.created_at > this.options.maxAgeMs) {
@@ -124,7 +126,12 @@ export class PortalAccounts {
       return undefined;
     }
     if (now - r.last_seen_at > TOUCH_EVERY_MS) statement(this.db, `UPDATE portal_session SET last_seen_at = ? WHERE id_hash = ?`).run(now, idHash);
-    return { accountId: r.account_id, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeenAt: now };
+    return { accountId: r.account_id, linkId: r.link_id ?? null, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeenAt: now };
+  }
+
+  /** Ends the sessions a personal link opened (the link was revoked); how many. */
+  endSessionsOfLink(linkId: number): number {
+    return statement(this.db, `DELETE FROM portal_session WHERE link_id = ?`).run(linkId).changes;
   }
 
   endSession(cookie: string): void {

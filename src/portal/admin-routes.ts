@@ -13,13 +13,14 @@ import { rolePriority } from "../dossiers/service.js";
 import type { Engine } from "../engine/engine.js";
 import type { Outbox } from "../mail/api.js";
 import { statement } from "../persistence/statements.js";
+import type { PortalAccounts } from "./accounts.js";
 import type { Links } from "./links.js";
 import { answerMail } from "./mails.js";
 import { TASK_PURPOSE } from "./party-tasks.js";
 import type { PublicPages } from "./public-pages.js";
 import { MAX_MESSAGE_CHARS, MESSAGE_ACTION, type VisitorData } from "./visitor.js";
 
-export function adminRouter(deps: { engine: Engine; domain: Domain; links: Links; outbox: Outbox; pages: PublicPages; visitor: VisitorData; publicUrl: () => string }): Router {
+export function adminRouter(deps: { engine: Engine; domain: Domain; links: Links; outbox: Outbox; accounts: PortalAccounts; pages: PublicPages; visitor: VisitorData; publicUrl: () => string }): Router {
   const { engine, domain, links, outbox, pages, visitor } = deps;
   const router = Router();
   const dossierOf = (res: Response, reference: unknown) => visibleDossier(domain.db, principalOf(res), String(reference));
@@ -77,7 +78,9 @@ export function adminRouter(deps: { engine: Engine; domain: Domain; links: Links
     const actor = principalOf(res).username;
     const revoked = await engine.transaction((tx) => {
       const done = links.revoke(id, actor, "revoked from the dossier");
-      if (done) domain.journal.append({ dossierId: d.id, at: tx.now, actor, action: "portal.link.revoked", summary: `Lien #${id} retiré`, after: { linkId: id }, private: true });
+      // what the link opened goes with it: the portal sessions started through it end now
+      const sessions = deps.accounts.endSessionsOfLink(id);
+      if (done) domain.journal.append({ dossierId: d.id, at: tx.now, actor, action: "portal.link.revoked", summary: `Lien #${id} retiré`, after: { linkId: id, sessionsEnded: sessions }, private: true });
       return done;
     });
     res.json({ revoked });

@@ -40,7 +40,7 @@ export async function createPortalModule(ctx: ModuleContext, deps: { outbox: Out
   };
   const module: CapabilityModule = {
     name: "portal",
-    apiRouters: [adminRouter({ engine, domain, links: deps.links, outbox: deps.outbox, pages, visitor, publicUrl: ctx.publicUrl })],
+    apiRouters: [adminRouter({ engine, domain, links: deps.links, outbox: deps.outbox, accounts, pages, visitor, publicUrl: ctx.publicUrl })],
     pageRouters: [outsiderRouter({ engine, domain, links: deps.links, outbox: deps.outbox, accounts, pages, tasks, taskPages, visitor, config, secureCookies: ctx.config.secureCookies, publicUrl: ctx.publicUrl })],
     async start() {
       // The demo's public pages, like the demo dossiers: only on a demo installation, and only into an empty page table.

@@ -97,8 +97,8 @@ export function outsiderRouter(deps: OutsiderDeps): Router {
       next(error);
     });
   };
-  const started = (res: Response, accountId: number) => {
-    const s = accounts.createSession(accountId);
+  const started = (res: Response, accountId: number, linkId: number | null = null) => {
+    const s = accounts.createSession(accountId, linkId);
     setPortalCookie(res, s.cookie, deps.secureCookies);
     return s.csrfToken;
   };
@@ -230,7 +230,7 @@ export function outsiderRouter(deps: OutsiderDeps): Router {
       }
       return account.id;
     });
-    const csrfToken = started(res, created);
+    const csrfToken = started(res, created, link.id);
     res.json({ csrfToken, taskId: String(key), view: taskPages.view(grant, party?.language === "en" ? "en" : "fr") });
   });
 
@@ -309,6 +309,10 @@ export function outsiderRouter(deps: OutsiderDeps): Router {
     }
     if (body["preferredChannel"] !== undefined) patch["preferredChannel"] = body["preferredChannel"];
     const password = body["password"];
+    // A link can be forwarded: who holds one may act on its task, not make the account theirs for good.
+    if (password !== undefined && res.locals["portalLinkId"] !== null && res.locals["portalLinkId"] !== undefined) {
+      throw new DossierError("FORBIDDEN", "Expected a sign-in with the code sent to your e-mail address before setting a password, but this session was opened by a personal link: sign out, then sign in at /portail/connexion", [{ field: "password", message: "sign in with a code first" }]);
+    }
     if (password !== undefined && (typeof password !== "string" || password.length < 10 || password.length > 200)) {
       throw new DossierError("VALIDATION_FAILED", "Expected a password of 10 to 200 characters", [{ field: "password", message: "10 to 200 characters" }]);
     }

@@ -45,6 +45,7 @@ export function visitorSession(accounts: PortalAccounts, domain: Domain, options
     res.locals[VISITOR] = visitor;
     res.locals["portalCsrf"] = session.csrfToken;
     res.locals["portalCookie"] = cookie;
+    res.locals["portalLinkId"] = session.linkId;
     next();
   };
 }
