@@ -130,8 +130,18 @@ export function archiveRouter(deps: { db: Database.Database; domain: Domain; arc
     res.json(view(recordFor(res, r.id)));
   });
 
+  /** The ids of the dossiers the caller sees (all of them with archive.manage): the archive's lists are cut to them. */
+  const visibleIds = (res: Response) => {
+    const s = scope(res);
+    return new Set((statement(db, `SELECT d.id FROM dossier d WHERE ${s.sql}`).all(...s.params) as Array<{ id: number }>).map((r) => r.id));
+  };
+  const dossierOfRecord = (recordId: number | null) => (recordId === null ? null : (statement(db, `SELECT dossier_id FROM archive_record WHERE id = ?`).get(recordId) as { dossier_id: number } | undefined)?.dossier_id ?? null);
+
   router.get("/archive/holds", allow("archive.read"), (req, res) => {
-    res.json({ items: archive.holds.list(req.query["all"] !== "true") });
+    const holds = archive.holds.list(req.query["all"] !== "true");
+    if (can(principalOf(res), "archive.manage")) return void res.json({ items: holds });
+    const visible = visibleIds(res);
+    res.json({ items: holds.filter((h) => { const d = h.dossier_id ?? dossierOfRecord(h.record_id); return d !== null && visible.has(d); }) });
   });
 
   router.post("/archive/holds", allow("archive.manage"), json, async (req, res) => {
@@ -238,7 +248,11 @@ export function archiveRouter(deps: { db: Database.Database; domain: Domain; arc
   });
 
   router.get("/archive/incidents", allow("archive.read"), (req, res) => {
-    res.json({ items: archive.incidents(req.query["all"] !== "true") });
+    const incidents = archive.incidents(req.query["all"] !== "true");
+    if (can(principalOf(res), "archive.manage")) return void res.json({ items: incidents });
+    // an incident of a record names its file and dossier: only to who sees that dossier (journal-wide ones to all readers)
+    const visible = visibleIds(res);
+    res.json({ items: incidents.filter((i) => { if (i["record_id"] === null) return true; const d = dossierOfRecord(Number(i["record_id"])); return d !== null && visible.has(d); }) });
   });
 
   router.post("/archive/incidents/:id/repair", allow("archive.manage"), async (req, res) => {
