@@ -83,6 +83,9 @@ export function checkValues(shape: FormShape, values: unknown, files: Record<str
   for (const picker of shape.pickers) {
     if (picker.required && !(files[picker.key] ?? 0)) problems.push({ field: picker.key, message: `expected a file: '${picker.label}' is required` });
   }
+  for (const [key, count] of Object.entries(files)) {
+    if (count > 0 && !shape.pickers.some((p) => p.key === key)) problems.push({ field: key, message: `expected no file under '${key.slice(0, 64)}': the form has no file field of that name` });
+  }
   if (problems.length) {
     throw new DossierError("VALIDATION_FAILED", `Expected the form to be complete, but ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`, problems);
   }

@@ -62,6 +62,11 @@ function uploads(req: Request): PickedUpload[] {
   return [...byKey].map(([key, list]) => ({ key, files: list }));
 }
 
+/** Removes the temporary files of a refused submission (a missing one is fine). */
+function dropUploads(files: PickedUpload[]): void {
+  for (const u of files) for (const f of u.files) void import("node:fs").then((fs) => fs.promises.rm(f.path, { force: true }));
+}
+
 function valuesOf(req: Request): unknown {
   const raw = (req.body as Record<string, unknown> | undefined)?.["values"];
   if (raw === undefined) return {};
@@ -143,7 +148,13 @@ export function outsiderRouter(deps: OutsiderDeps): Router {
       for (const u of files) for (const f of u.files) void import("node:fs").then((fs) => fs.promises.rm(f.path, { force: true }));
       throw error;
     }
-    const { reference } = await submitPublicPage({ engine, domain, outbox, publicUrl: deps.publicUrl }, { page, schema, values, uploads: files, locale });
+    let reference: string;
+    try {
+      ({ reference } = await submitPublicPage({ engine, domain, outbox, publicUrl: deps.publicUrl }, { page, schema, values, uploads: files, locale }));
+    } catch (error) {
+      dropUploads(files); // refused before its files were taken in: nothing stays in the upload folder
+      throw error;
+    }
     res.status(201).json({ ...thanks, reference });
   });
 
@@ -288,7 +299,14 @@ export function outsiderRouter(deps: OutsiderDeps): Router {
       next(error);
     }
   }, multipart, async (req, res) => {
-    const result = await taskPages.submit(taskGrant(req, res), valuesOf(req), uploads(req));
+    const files = uploads(req);
+    let result;
+    try {
+      result = await taskPages.submit(taskGrant(req, res), valuesOf(req), files);
+    } catch (error) {
+      dropUploads(files);
+      throw error;
+    }
     res.json({ done: true, ...result });
   });
 
