@@ -6,9 +6,11 @@
  * the back office never reads them, and a portal account holds no permission at all.
  *
  * Session ids, CSRF tokens and codes are random; the database keeps only SHA-256 hashes of the
- * session ids and codes. All writes are synchronous statements, to run inside Engine.transaction.
+ * session ids and HMAC-SHA256 (key in DATA_DIR/portal/code.key) of the codes. All writes are synchronous statements, to run inside Engine.transaction.
  */
-import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type Database from "better-sqlite3";
 import { statement } from "../persistence/statements.js";
 
@@ -39,6 +41,28 @@ export interface PortalSession {
 
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest("hex");
 
+/**
+ * The key of the sign-in codes' HMAC: six digits are a million candidates, so an unkeyed hash
+ * would give a live code to whoever reads the database. Generated once into
+ * DATA_DIR/portal/code.key (mode 0600), beside the database but not in it.
+ */
+export function loadCodeKey(dataDir: string): Buffer {
+  const dir = path.join(dataDir, "portal");
+  const file = path.join(dir, "code.key");
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, randomBytes(32).toString("hex") + "\n", { mode: 0o600, flag: "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  chmodSync(file, 0o600);
+  const hex = readFileSync(file, "utf8").trim();
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`Expected 64 hex characters in ${file}, but found something else: delete it (codes being sent stop working) and restart`);
+  return Buffer.from(hex, "hex");
+}
+
 export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -55,8 +79,12 @@ export class PortalAccounts {
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => number,
-    private readonly options: { idleMs: number; maxAgeMs: number },
+    private readonly options: { idleMs: number; maxAgeMs: number; codeKey: Buffer },
   ) {}
+
+  private codeHash(accountId: number, code: string): string {
+    return createHmac("sha256", this.options.codeKey).update(`${accountId}:${code}`, "utf8").digest("hex");
+  }
 
   byId(id: number): PortalAccount | undefined {
     const r = statement(this.db, `SELECT * FROM portal_account WHERE id = ?`).get(id) as RawAccount | undefined;
@@ -149,7 +177,7 @@ export class PortalAccounts {
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const now = this.now();
     statement(this.db, `UPDATE portal_code SET used_at = ? WHERE account_id = ? AND used_at IS NULL`).run(now, accountId);
-    statement(this.db, `INSERT INTO portal_code (account_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`).run(accountId, sha256(`${accountId}:${code}`), now, now + CODE_LIFETIME_MS);
+    statement(this.db, `INSERT INTO portal_code (account_id, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`).run(accountId, this.codeHash(accountId, code), now, now + CODE_LIFETIME_MS);
     return code;
   }
 
@@ -161,7 +189,7 @@ export class PortalAccounts {
     const r = statement(this.db, `SELECT id, code_hash, expires_at, attempts FROM portal_code WHERE account_id = ? AND used_at IS NULL ORDER BY id DESC LIMIT 1`).get(accountId) as
       | { id: number; code_hash: string; expires_at: number; attempts: number } | undefined;
     if (!r || r.expires_at <= this.now() || r.attempts >= CODE_MAX_ATTEMPTS) return false;
-    if (!/^\d{6}$/.test(code) || !sameSecret(sha256(`${accountId}:${code}`), r.code_hash)) {
+    if (!/^\d{6}$/.test(code) || !sameSecret(this.codeHash(accountId, code), r.code_hash)) {
       statement(this.db, `UPDATE portal_code SET attempts = attempts + 1 WHERE id = ?`).run(r.id);
       return false;
     }

@@ -8,7 +8,7 @@ import type { Outbox, SmsOutbox } from "../mail/api.js";
 import type { TemplateRenderer } from "../templates/api.js";
 import type { Links } from "./links.js";
 import type { PortalApi, PortalSection } from "./api.js";
-import { PortalAccounts } from "./accounts.js";
+import { loadCodeKey, PortalAccounts } from "./accounts.js";
 import { adminRouter } from "./admin-routes.js";
 import { loadPortalConfig } from "./config.js";
 import { DEMO_PAGES } from "./demo-pages.js";
@@ -24,7 +24,7 @@ export async function createPortalModule(ctx: ModuleContext, deps: { outbox: Out
   const config = loadPortalConfig(ctx.env);
   const now = () => engine.clock.now();
   const sections: PortalSection[] = [];
-  const accounts = new PortalAccounts(db, now, { idleMs: config.sessionIdleMs, maxAgeMs: config.sessionMaxAgeMs });
+  const accounts = new PortalAccounts(db, now, { idleMs: config.sessionIdleMs, maxAgeMs: config.sessionMaxAgeMs, codeKey: loadCodeKey(ctx.config.dataDir) });
   const pages = new PublicPages(db, engine, domain);
   const visitor = new VisitorData(domain, engine, sections);
   const tasks = new PartyTasks({ engine, domain, links: deps.links, outbox: deps.outbox, sms: deps.sms, publicUrl: ctx.publicUrl, log: ctx.log });
