@@ -29,6 +29,13 @@ export interface IntakeConfig {
   fault: { point: FaultPoint; after: number } | null;
   /** MAIL_IMAP_INSECURE_TLS=1: accept self-signed IMAPS certificates (tests, a private server). */
   insecureTls: boolean;
+  /**
+   * MAIL_THREAD_SENDERS: who may feed a dossier by its reference alone (`[REF]` in the subject, a plus
+   * address), which anyone can guess: `parties` (default: an address of a party of the dossier or of its
+   * parent; others go to quarantine, to be attached by hand) or `anyone`. Replies to a mail Dossier sent
+   * (In-Reply-To its unguessable Message-ID) thread whoever sends them.
+   */
+  threadSenders: "parties" | "anyone";
 }
 
 export const FAULT_POINTS = ["before-transaction", "in-transaction", "after-commit", "after-flag"] as const;
@@ -94,5 +101,12 @@ export function loadIntakeConfig(env: NodeJS.ProcessEnv): IntakeConfig {
     idleDelayMs: whole(env, "MAIL_IMAP_IDLE_MS", 1000, 50),
     fault,
     insecureTls: env["MAIL_IMAP_INSECURE_TLS"] === "1",
+    threadSenders: threadSenders(env["MAIL_THREAD_SENDERS"]),
   };
+}
+
+function threadSenders(raw: string | undefined): IntakeConfig["threadSenders"] {
+  if (raw === undefined || raw === "") return "parties";
+  if (raw !== "parties" && raw !== "anyone") throw new ConfigError(`MAIL_THREAD_SENDERS: expected 'parties' or 'anyone', but found '${raw}'`);
+  return raw;
 }

@@ -86,6 +86,8 @@ export interface ProcessorOptions {
   maxBytes: number;
   log: (m: string) => void;
   fault?: (point: FaultPoint) => void;
+  /** Who may feed a dossier by its reference alone (IntakeConfig.threadSenders); `parties` when not given. */
+  threadSenders?: "parties" | "anyone";
 }
 
 export class MailProcessor {
@@ -178,16 +180,20 @@ export class MailProcessor {
       if (d2) return { kind: "thread", dossier: d2, via: `suite du mail ${id}` };
     }
     const unknown: string[] = [];
+    // A reference alone is guessable (references are sequential): it threads the mail only from a party of the dossier.
+    const byReference = (d: DossierRow, via: string): Plan =>
+      this.senderMayFeed(mail, d) ? { kind: "thread", dossier: d, via }
+        : { kind: "quarantine", reason: `L'expéditeur ${mail.from?.address ?? "(inconnu)"} n'est pas un intervenant du dossier ${d.reference} (${via}) : à rattacher à la main si c'est bien lui` };
     for (const m of mail.subject.matchAll(REFERENCE_IN_SUBJECT)) {
       const d = this.byReference(m[1]!);
-      if (d) return { kind: "thread", dossier: d, via: `référence [${d.reference}] dans le sujet` };
+      if (d) return byReference(d, `référence [${d.reference}] dans le sujet`);
       unknown.push(m[1]!);
     }
     for (const r of mail.recipients) {
       const m = /^[^@+]+\+([^@]+)@/.exec(r);
       if (!m) continue;
       const d = this.byReference(m[1]!);
-      if (d) return { kind: "thread", dossier: d, via: `adresse ${r}` };
+      if (d) return byReference(d, `adresse ${r}`);
       unknown.push(m[1]!);
     }
     const facts = factsOf(mail, incoming.source);
@@ -210,6 +216,15 @@ export class MailProcessor {
         ? `La référence ${unknown.map((u) => `« ${u} »`).join(", ")} ne correspond à aucun dossier, et aucune règle ne s'applique`
         : "Aucun dossier ni aucune règle ne correspond à ce mail",
     };
+  }
+
+  /** The sender is an address of a party of the dossier or of its parent (or MAIL_THREAD_SENDERS=anyone). */
+  private senderMayFeed(mail: ReadMail, dossier: DossierRow): boolean {
+    if (this.o.threadSenders === "anyone") return true;
+    const from = mail.from?.address?.toLowerCase();
+    if (!from) return false;
+    const dossiers = [dossier.id, ...(dossier.parentId ? [dossier.parentId] : [])];
+    return dossiers.some((id) => this.domain.service.partiesOf(id).some(({ partyId }) => (this.domain.parties.get(partyId)?.emails ?? []).some((e) => e.toLowerCase() === from)));
   }
 
   /** A plan in words (the dry run). */

@@ -34,7 +34,7 @@ export class IntakeService {
     this.store = new IntakeStore(o.domain.db);
     const fault = o.config.fault;
     this.processor = new MailProcessor({
-      db: o.domain.db, domain: o.domain, sent: o.sent, store: this.store, maxBytes: o.config.maxBytes, log: o.log,
+      db: o.domain.db, domain: o.domain, sent: o.sent, store: this.store, maxBytes: o.config.maxBytes, log: o.log, threadSenders: o.config.threadSenders,
       ...(fault ? { fault: (p: FaultPoint) => this.fault(p) } : {}),
     });
     this.drop = new DropFolder(path.join(o.dataDir, "mail"), this.processor, o.log);

@@ -129,9 +129,23 @@ describe("mail intake: drop folder, uploads, routing, rules and quarantine", fun
     const reply = `From: elodie.lefevre@example.fr\r\nTo: demandes@dossier.local\r\nSubject: encore une question\r\nMessage-ID: <q2@example.fr>\r\nIn-Reply-To: <reply-0005@example.fr>\r\n\r\nEt pour la date ?\r\n`;
     await drop("q2.eml", Buffer.from(reply));
     expect(lastMail()).to.include({ status: "processed", dossierId: dossier.id });
-    const plus = `From: paul@example.fr\r\nTo: dossiers+${reference}@dossier.local\r\nSubject: sans reference\r\nMessage-ID: <q3@example.fr>\r\n\r\nBonjour\r\n`;
+    const plus = `From: Elodie.Lefevre@example.fr\r\nTo: dossiers+${reference}@dossier.local\r\nSubject: sans reference\r\nMessage-ID: <q3@example.fr>\r\n\r\nBonjour\r\n`;
     await drop("q3.eml", Buffer.from(plus));
     expect(lastMail()).to.include({ status: "processed", dossierId: dossier.id });
+  });
+
+  it("should not let a stranger feed a dossier by its (guessable) reference: quarantine, to be attached by hand", async () => {
+    // given a mail from someone who is no party of the dossier, naming it in the subject and by the plus address
+    const dossier = app.domain.service.byReference(reference);
+    const forged = `From: intrus@example.net\r\nTo: dossiers+${reference}@dossier.local\r\nSubject: [${reference}] Pièces demandées\r\nMessage-ID: <forged-1@example.net>\r\n\r\nVoici les pièces.\r\n`;
+    const before = app.db.prepare(`SELECT COUNT(*) FROM dossier_document WHERE dossier_id = ?`).pluck().get(dossier.id);
+    // when it arrives
+    await drop("forged.eml", Buffer.from(forged));
+    // then it is not filed in the dossier (no document, no mail-received message), but kept in quarantine with the reason
+    const mail = lastMail();
+    expect(mail).to.include({ status: "quarantined", dossierId: null });
+    expect(mail.reason).to.contain("intrus@example.net").and.contain(reference);
+    expect(app.db.prepare(`SELECT COUNT(*) FROM dossier_document WHERE dossier_id = ?`).pluck().get(dossier.id)).to.equal(before);
   });
 
   it("should ignore auto-replies: no dossier, no message, no loop", async () => {
