@@ -7,6 +7,7 @@
  * `sending` by a crash is claimed again once its lock expired; the transport is asked first whether
  * it already took it (the outbox folder can tell; SMTP cannot, see docs/mail.md).
  */
+import { DeliveryRounds } from "./rounds.js";
 import { EventEmitter } from "node:events";
 import type Database from "better-sqlite3";
 import MailComposer from "nodemailer/lib/mail-composer";
@@ -61,50 +62,30 @@ const list = (json: string) => (JSON.parse(json) as ResolvedRecipient[]).map((r)
 export class MailSender {
   /** `settled` (id, status) once a mail is sent or failed. */
   readonly events = new EventEmitter();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly rounds: DeliveryRounds;
 
   constructor(private readonly deps: { db: Database.Database; engine: Engine; domain: Domain; settings: MailSettings; transport: MailTransport; log: (m: string) => void }) {
     this.events.setMaxListeners(0);
+    this.rounds = new DeliveryRounds(() => this.deliverDue(), deps.settings.pollMs, (e) => deps.log(`mail sender: ${e.message}`));
   }
 
   start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => this.wake(), this.deps.settings.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.rounds.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    while (this.running) await this.running.catch(() => undefined);
+    await this.rounds.stop();
     this.deps.transport.close();
   }
 
   /** Runs a delivery round soon (after a commit that queued mail, or on the poll). */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.deliverDue().finally(() => {
-      this.running = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.wake();
-      }
-    });
-    this.running.catch((e) => this.deps.log(`mail sender: ${(e as Error).message}`));
+    this.rounds.wake();
   }
 
   /** Waits for the round in progress, then runs one more (tests, after moving the clock). */
   async flush(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
-    await this.deliverDue();
+    await this.rounds.flush();
   }
 
   /** One round: every due mail claimed and handed over. Resolves with how many were tried. */
@@ -119,7 +100,7 @@ export class MailSender {
         while (next < claimed.length) await this.deliver(claimed[next++]!);
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, claimed.length) }, lane));
-      if (claimed.length < BATCH || this.stopped) return total;
+      if (claimed.length < BATCH || this.rounds.stopped) return total;
     }
   }
 

@@ -6,6 +6,7 @@
  * retried with back-off; failed after the last attempt). A `sensitive` text (a one-time code) is
  * never logged and is erased from the outbox row once the gateway accepted it.
  */
+import { DeliveryRounds } from "./rounds.js";
 import { EventEmitter } from "node:events";
 import type Database from "better-sqlite3";
 import type { Engine, EngineTransaction } from "../engine/engine.js";
@@ -75,13 +76,11 @@ interface SmsRow {
 
 export class Sms implements SmsOutbox {
   readonly events = new EventEmitter();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly rounds: DeliveryRounds;
 
   constructor(private readonly deps: { db: Database.Database; engine: Engine; domain: Domain; settings: MailSettings; gateway: SmsGateway; log: (m: string) => void }) {
     this.events.setMaxListeners(0);
+    this.rounds = new DeliveryRounds(() => this.deliverDue(), deps.settings.pollMs, (e) => deps.log(`sms sender: ${e.message}`));
   }
 
   enqueue(tx: EngineTransaction, sms: SmsRequest): { id: number; duplicate: boolean } {
@@ -114,38 +113,20 @@ export class Sms implements SmsOutbox {
   }
 
   start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => this.wake(), this.deps.settings.pollMs);
-    this.timer.unref();
-    this.wake();
+    this.rounds.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    while (this.running) await this.running.catch(() => undefined);
+    await this.rounds.stop();
   }
 
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.deliverDue().finally(() => {
-      this.running = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.wake();
-      }
-    });
-    this.running.catch((e) => this.deps.log(`sms sender: ${(e as Error).message}`));
+    this.rounds.wake();
   }
 
   /** Waits for the round in progress, then runs one more (tests). */
   async flush(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
-    await this.deliverDue();
+    await this.rounds.flush();
   }
 
   async deliverDue(): Promise<void> {
@@ -186,7 +167,7 @@ export class Sms implements SmsOutbox {
         // Never the text: it may be a one-time code.
         if (status === "failed") this.deps.log(`sms ${row.id} to ${row.to_number} failed: ${failure!.message}`);
       }
-      if (rows.length < 32 || this.stopped) return;
+      if (rows.length < 32 || this.rounds.stopped) return;
     }
   }
 
