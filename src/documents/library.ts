@@ -9,6 +9,7 @@
  * files, which the sweeper removes; a row never exists without its file.
  */
 import { promises as fsp } from "node:fs";
+import { statement } from "../persistence/statements.js";
 import type { Readable } from "node:stream";
 import type Database from "better-sqlite3";
 import type { Engine, EngineTransaction } from "../engine/engine.js";
@@ -183,7 +184,7 @@ export class DocumentLibrary {
       upload = await this.prepareUpload(files);
       const ready = upload;
       const ids = await this.opts.engine.transaction((tx) => this.addIn(tx, { dossier, documentType, upload: ready, actor }));
-      const rows = ids.map((id) => toDocumentRow(this.db.prepare(`SELECT * FROM document WHERE id = ?`).get(id) as Record<string, any>));
+      const rows = ids.map((id) => toDocumentRow(statement(this.db, `SELECT * FROM document WHERE id = ?`).get(id) as Record<string, any>));
       return documentViews(this.db, rows, { sql: "d.id = ?", params: [dossier.id] }, (type) => this.labelIn(dossier, type));
     } finally {
       if (upload) this.releaseUpload(upload);
